@@ -1,0 +1,248 @@
+# shellcheck shell=bash
+# Shared pieces of the capture lab, sourced by lab.sh.
+#
+# The lab imitates one Kubernetes node with a CNI bridge: every "pod" is a network
+# namespace with an eth0 veth plugged into br0, which lives in its own "node" namespace
+# so that nothing touches the host's network:
+#
+#   ns <p>-client  10.233.75.12  app (curl) -> sidecar nginx 127.0.0.1:15001 (loopback)
+#   ns <p>-v1      10.233.75.11  httpbin v1, the primary         (nginx :80)
+#   ns <p>-v2      10.233.75.13  httpbin v2, the shadow          (nginx :80, nothing on :81)
+#   ns <p>-node    10.233.75.1   br0 with veth-client, veth-v1, veth-v2
+#
+# <p> is "sd-<tag>": the tag is the PID of the lab.sh run (so parallel runs never share a
+# name and leftovers of dead runs can be recognised), or "lab" for manual `up`/`down`.
+# Files go to /tmp/sd-<tag>: run/ holds one lab instance's configs and logs (gone with
+# the instance), out/ what a command produces before it is published.
+
+LAB_SUBNET=10.233.75
+CLIENT_IP=$LAB_SUBNET.12
+V1_IP=$LAB_SUBNET.11
+V2_IP=$LAB_SUBNET.13
+BRIDGE_IP=$LAB_SUBNET.1
+SIDECAR=127.0.0.1:15001
+V2_CLOSED_PORT=81
+# The service name the app uses; the sidecar listens for it (iptables REDIRECT in a mesh,
+# curl --connect-to here).
+SERVICE_HOST=httpbin:8000
+
+log() { printf '[lab %s] %s\n' "$(date +%T)" "$*" >&2; }
+die() { log "error: $*"; exit 1; }
+
+# lab_init TAG: name everything that belongs to one lab instance.
+lab_init() {
+    LAB_TAG=$1
+    LAB_PREFIX=sd-$LAB_TAG
+    NS_NODE=$LAB_PREFIX-node
+    NS_CLIENT=$LAB_PREFIX-client
+    NS_V1=$LAB_PREFIX-v1
+    NS_V2=$LAB_PREFIX-v2
+    LAB_NAMESPACES=("$NS_CLIENT" "$NS_V1" "$NS_V2" "$NS_NODE")
+    LAB_TMP=/tmp/$LAB_PREFIX
+    RUN=$LAB_TMP/run
+    STAGE=$LAB_TMP/out
+    CAPTURES=()
+}
+
+in_ns() { local ns=$1; shift; ip netns exec "$ns" "$@"; }
+
+# ---------------------------------------------------------------------------------------
+# Teardown.  Everything a lab starts runs inside one of its namespaces, so
+# `ip netns pids` finds exactly our processes (nginx masters/workers, tcpdump, dumpcap)
+# without matching anything by name.  iptables rules live in the namespaces and vanish
+# with them.
+
+ns_kill_and_delete() {
+    local ns=$1 pids
+    ip netns list | awk '{print $1}' | grep -qx -- "$ns" || return 0
+    pids=$(ip netns pids "$ns" 2>/dev/null || true)
+    if [[ -n $pids ]]; then
+        # shellcheck disable=SC2086  # one pid per word
+        kill -TERM $pids 2>/dev/null || true
+        for _ in 1 2 3 4 5 6 7 8 9 10; do
+            pids=$(ip netns pids "$ns" 2>/dev/null || true)
+            [[ -z $pids ]] && break
+            sleep 0.2
+        done
+        # shellcheck disable=SC2086
+        [[ -n $pids ]] && kill -KILL $pids 2>/dev/null || true
+    fi
+    ip netns delete "$ns" 2>/dev/null || true
+}
+
+lab_down() {
+    local ns
+    for ns in "${LAB_NAMESPACES[@]}"; do ns_kill_and_delete "$ns"; done
+    rm -rf -- "$RUN"
+}
+
+# Namespaces of runs whose lab.sh is gone (killed with SIGKILL, machine hiccup...).
+lab_clean_stale() {
+    local ns tag
+    for ns in $(ip netns list | awk '{print $1}' | grep -E '^sd-[0-9]+-(node|client|v1|v2)$' || true); do
+        tag=${ns#sd-}; tag=${tag%%-*}
+        if ! kill -0 "$tag" 2>/dev/null; then
+            log "removing stale namespace $ns"
+            ns_kill_and_delete "$ns"
+            rm -rf -- "/tmp/sd-$tag"
+        fi
+    done
+}
+
+# ---------------------------------------------------------------------------------------
+# Network.
+
+# Fixed MACs (02:42 + the IPv4 address, as docker does) keep captures comparable between
+# runs; node-side veth ends get 02:00 + the same.
+mac_for() { local prefix=$1 IFS=.; set -- $2; printf '%s:%02x:%02x:%02x:%02x' "$prefix" "$1" "$2" "$3" "$4"; }
+
+net_up() {
+    local ns
+    for ns in "${LAB_NAMESPACES[@]}"; do
+        ip netns add "$ns"
+        # No IPv6 so captures hold only the lab's IPv4 traffic (plus ARP), no ND/MLD noise.
+        in_ns "$ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1
+        ip -n "$ns" link set lo up
+    done
+    ip -n "$NS_NODE" link add br0 address "$(mac_for 02:42 "$BRIDGE_IP")" type bridge
+    ip -n "$NS_NODE" addr add "$BRIDGE_IP/24" dev br0
+    ip -n "$NS_NODE" link set br0 up
+
+    local pod ip
+    for pod in client:$CLIENT_IP v1:$V1_IP v2:$V2_IP; do
+        ip=${pod#*:}
+        ns=$LAB_PREFIX-${pod%%:*}
+        # Created from inside the node namespace with the peer moved straight into the pod:
+        # the host's namespace never sees (or collides on) these names.
+        ip -n "$NS_NODE" link add "veth-${pod%%:*}" address "$(mac_for 02:00 "$ip")" type veth \
+            peer name eth0 address "$(mac_for 02:42 "$ip")" netns "$ns"
+        ip -n "$NS_NODE" link set "veth-${pod%%:*}" master br0 up
+        ip -n "$ns" addr add "$ip/24" dev eth0
+        ip -n "$ns" link set eth0 up
+        ip -n "$ns" route add default via "$BRIDGE_IP"
+    done
+}
+
+# ---------------------------------------------------------------------------------------
+# Servers.
+
+# render TEMPLATE OUT KEY=VALUE...: replace @KEY@ placeholders; fail on leftovers so a
+# typo cannot ship a half-rendered config.
+render() {
+    local tmpl=$1 out=$2 kv expr=()
+    shift 2
+    for kv in "$@"; do expr+=(-e "s|@${kv%%=*}@|${kv#*=}|g"); done
+    sed "${expr[@]}" "$tmpl" >"$out"
+    if grep -n '@[A-Z0-9_]*@' "$out" >&2; then die "unrendered placeholder in $out"; fi
+}
+
+# Deterministic documents the backends serve (same bytes and mtime on v1 and v2, so
+# ETag/Last-Modified match too).
+www_build() {
+    mkdir -p "$RUN/www/static"
+    python3 "$LAB_DIR/gen_www.py" "$RUN/www"
+    touch -d '2024-05-01 12:00:00 UTC' "$RUN"/www/words.txt "$RUN"/www/static/*
+}
+
+# nginx_start NS NAME CONF PORT: start a daemonising nginx in NS and wait until it listens.
+nginx_start() {
+    local ns=$1 name=$2 conf=$3 port=$4
+    mkdir -p "$RUN/$name-tmp"
+    in_ns "$ns" nginx -q -t -c "$conf" -e "$RUN/$name.error.log"
+    in_ns "$ns" nginx -c "$conf" -e "$RUN/$name.error.log"
+    wait_for "$name listening on :$port" in_ns "$ns" sh -c "ss -Hltn 'sport = :$port' | grep -q ."
+}
+
+# wait_for WHAT CMD...: poll CMD for up to WAIT_SECONDS (default 5).  Readiness is
+# checked without sending requests, which would show up in the ground truth.
+wait_for() {
+    local what=$1 i
+    shift
+    for ((i = 0; i < ${WAIT_SECONDS:-5} * 10; i++)); do
+        "$@" >/dev/null 2>&1 && return 0
+        sleep 0.1
+    done
+    die "timed out waiting for $what"
+}
+
+servers_up() {
+    local v
+    www_build
+    for v in v1 v2; do
+        local ip=$V1_IP slow=0.05 level=6 p1="" p2="#"
+        if [[ $v == v2 ]]; then ip=$V2_IP slow=0.3 level=1 p1="#" p2=""; fi
+        render "$LAB_DIR/nginx/backend.conf.in" "$RUN/$v.conf" \
+            NAME=$v ADDR=$ip RUN="$RUN" SLOW=$slow GZIP_LEVEL=$level V1="$p1" V2="$p2"
+        nginx_start "$LAB_PREFIX-$v" "$v" "$RUN/$v.conf" 80
+    done
+    render "$LAB_DIR/nginx/sidecar.conf.in" "$RUN/sidecar.conf" \
+        RUN="$RUN" LISTEN=$SIDECAR V1=$V1_IP:80 V2=$V2_IP:80 V2_CLOSED=$V2_IP:$V2_CLOSED_PORT
+    nginx_start "$NS_CLIENT" sidecar "$RUN/sidecar.conf" "${SIDECAR##*:}"
+}
+
+# Graceful stop of the sidecar: it closes its idle keep-alive upstream connections with
+# FIN, so every connection in a capture ends cleanly instead of being cut off.  Then wait
+# until the pods have no connection left in a closing state (under packet loss the last
+# FIN/ACKs may need retransmissions), so the captures see every close.
+sidecar_quit() {
+    in_ns "$NS_CLIENT" nginx -c "$RUN/sidecar.conf" -e "$RUN/sidecar.error.log" -s quit
+    local ns
+    for ns in "$NS_CLIENT" "$NS_V1" "$NS_V2"; do
+        WAIT_SECONDS=30 wait_for "connections in $ns to close" \
+            sh -c "[ -z \"\$(ip netns exec $ns ss -Htan exclude listening exclude time-wait)\" ]"
+    done
+}
+
+lab_up() {
+    mkdir -p "$RUN"
+    chmod 700 "$LAB_TMP"
+    net_up
+    servers_up
+    log "lab $LAB_PREFIX up: client $CLIENT_IP (sidecar $SIDECAR), v1 $V1_IP, v2 $V2_IP; files in $RUN"
+}
+
+# ---------------------------------------------------------------------------------------
+# Captures.  capture_start NAME NS ROLE -- CMD...: run a capture tool inside NS (CMD
+# writes $STAGE/NAME) and wait until it really captures: the tools print a banner once
+# the socket is open, and traffic sent before that would be missing.  The command is
+# recorded for the README with ROLE standing for the namespace (whose name carries a
+# PID) and without the staging directory.
+
+capture_start() {
+    local name=$1 ns=$2 role=$3
+    shift 4
+    local err=$STAGE/$name.stderr
+    in_ns "$ns" "$@" 2>"$err" &
+    local pid=$!
+    CAPTURES+=("$pid:$name")
+    wait_for "capture $name to start" grep -qE '(listening on|Capturing on)' "$err"
+    local cmd="$*"
+    printf '%s\t%s\t%s\tip netns exec %s %s\n' \
+        "$name" "$RUN_NAME" "$role" "$role" "${cmd//$STAGE\//}" >>"$STAGE/captures.tsv"
+}
+
+# Stop every running capture (SIGINT makes tcpdump/dumpcap flush and print their stats)
+# and complain if the kernel dropped packets: a capture with holes is no ground truth.
+capture_stop_all() {
+    local entry pid name
+    sleep 0.5 # let the last FIN/ACKs reach the capture sockets
+    for entry in "${CAPTURES[@]}"; do kill -INT "${entry%%:*}" 2>/dev/null || true; done
+    for entry in "${CAPTURES[@]}"; do
+        pid=${entry%%:*} name=${entry#*:}
+        wait "$pid" || true
+        if grep -qE '[1-9][0-9]* packets? dropped' "$STAGE/$name.stderr"; then
+            die "capture $name dropped packets: $(tr '\n' ' ' <"$STAGE/$name.stderr")"
+        fi
+    done
+    CAPTURES=()
+}
+
+# Random loss on a pod's eth0 INPUT.  Captured on the bridge, a dropped segment is seen
+# once there (before the pod's netfilter eats it) and again when it is retransmitted.
+lossy_on() {
+    local ns probability=$1
+    for ns in "$NS_CLIENT" "$NS_V1" "$NS_V2"; do
+        in_ns "$ns" iptables -w -A INPUT -i eth0 -p tcp \
+            -m statistic --mode random --probability "$probability" -j DROP
+    done
+}

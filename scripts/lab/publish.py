@@ -1,0 +1,218 @@
+#!/usr/bin/env python3
+"""Check the captures of a lab run and publish them with their ground truth and README.
+
+usage: publish.py STAGE_DIR OUT_DIR
+
+STAGE_DIR holds what lab.sh produced: the capture files, captures.tsv (name, run,
+namespace role, command) and per run <run>.truth.ndjson, <run>.sidecar.ndjson and
+<run>.summary.json.  Every capture must open with tcpdump and capinfos, stay under
+MAX_FILE bytes, and the lossy run must really contain retransmissions; only then are the
+lab files in OUT_DIR replaced.  Each capture gets <stem>.truth.ndjson next to it (a copy
+of its run's truth, so tests can find it from the file name alone).
+"""
+import csv
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+
+MAX_FILE = 1_000_000
+MAX_TOTAL = 3_000_000
+ENV = {**os.environ, "TZ": "UTC", "LC_ALL": "C"}
+
+stage, out = sys.argv[1], sys.argv[2]
+
+
+def run(*cmd):
+    return subprocess.run(cmd, check=True, capture_output=True, text=True, env=ENV).stdout
+
+
+def fail(msg):
+    sys.exit(f"publish.py: {msg}")
+
+
+def capinfos(path):
+    rows = list(csv.DictReader(run("capinfos", "-T", "-m", "-t", "-E", "-c", "-s", "-l",
+                                   "-u", "-a", "-e", path).splitlines()))
+    return rows[0]
+
+
+def tshark_counts(path):
+    """Frames tshark's TCP analysis flags, and the HTTP messages it parses."""
+    filters = ["tcp.analysis.retransmission", "tcp.analysis.fast_retransmission",
+               "tcp.analysis.out_of_order", "tcp.analysis.lost_segment",
+               "tcp.analysis.duplicate_ack"]
+    stats = run("tshark", "-n", "-r", path, "-q", "-z", "io,stat,0," + ",".join(filters))
+    row = [l for l in stats.splitlines() if "<>" in l][-1]
+    frames = [int(n) for n in re.findall(r"\|\s*(\d+)\s*\|\s*\d+\s*(?=\|)", row)]
+    counts = dict(zip([f.split(".")[-1] for f in filters], frames))
+    for kind, field in (("http_requests", "http.request.method"),
+                        ("http_responses", "http.response.code")):
+        values = run("tshark", "-n", "-r", path, "-Y", field, "-T", "fields", "-e", field,
+                     "-E", "occurrence=a", "-E", "aggregator=,")
+        counts[kind] = sum(len(line.split(",")) for line in values.splitlines() if line)
+    return counts
+
+
+with open(os.path.join(stage, "captures.tsv")) as f:
+    captures = [dict(zip(("name", "run", "role", "command"), line.rstrip("\n").split("\t")))
+                for line in f]
+
+total = 0
+for c in captures:
+    path = os.path.join(stage, c["name"])
+    head = subprocess.run(["tcpdump", "-nn", "-r", path, "-c", "3"], capture_output=True,
+                          text=True, env=ENV)
+    if head.returncode != 0 or not head.stdout:
+        fail(f"tcpdump cannot read {c['name']}: {head.stderr.strip()}")
+    print(f"== {c['name']}: {head.stderr.strip()}\n{head.stdout}", end="", file=sys.stderr)
+    c["info"] = capinfos(path)
+    c["counts"] = tshark_counts(path)
+    size = os.path.getsize(path)
+    total += size
+    if size > MAX_FILE:
+        fail(f"{c['name']} is {size} bytes, over {MAX_FILE}: shrink the plan")
+    print(f"   {c['info']['Number of packets']} packets, {size} bytes, "
+          f"{c['info']['File encapsulation']}; tshark: {c['counts']}", file=sys.stderr)
+    if c["run"] == "lossy" and c["counts"]["retransmission"] == 0:
+        fail(f"{c['name']} has no retransmissions: the drop rules did not bite")
+
+runs = sorted({c["run"] for c in captures})
+summaries = {}
+for r in runs:
+    with open(os.path.join(stage, f"{r}.summary.json")) as f:
+        summaries[r] = json.load(f)
+        total += os.path.getsize(os.path.join(stage, f"{r}.truth.ndjson")) * sum(
+            1 for c in captures if c["run"] == r)
+if total > MAX_TOTAL:
+    print(f"publish.py: warning: {total} bytes in total, over {MAX_TOTAL}", file=sys.stderr)
+
+# Replace the lab's own files only (captures/lab is generated; nothing else lives there).
+os.makedirs(out, exist_ok=True)
+for name in os.listdir(out):
+    if re.search(r"\.(pcap|pcapng|ndjson)$", name) or name == "README.md":
+        os.remove(os.path.join(out, name))
+
+
+def stem(name):
+    return re.sub(r"\.(pcap|pcapng)$", "", name)
+
+
+for c in captures:
+    shutil.copyfile(os.path.join(stage, c["name"]), os.path.join(out, c["name"]))
+    shutil.copyfile(os.path.join(stage, f"{c['run']}.truth.ndjson"),
+                    os.path.join(out, f"{stem(c['name'])}.truth.ndjson"))
+for r in runs:
+    shutil.copyfile(os.path.join(stage, f"{r}.sidecar.ndjson"),
+                    os.path.join(out, f"{r}.sidecar.ndjson"))
+
+# ---------------------------------------------------------------------------------------
+# README.md: the prose is fixed, the numbers come from this run.
+
+WHAT = {
+    "client-eth0.pcap": "the client pod's eth0: both upstream legs, sidecar -> v1 "
+                        "(10.233.75.11:80) and sidecar -> v2 (10.233.75.13:80), plus the "
+                        "requests that bypass the sidecar. Ethernet.",
+    "client-eth0.pcapng": "the same packets as `client-eth0.pcap`, written by dumpcap as pcapng.",
+    "client-eth0-nsec.pcap": "the same packets with nanosecond timestamps (magic `a1b23c4d`).",
+    "client-eth0-snap96.pcap": "the same packets cut to 96 bytes: headers plus the first ~30 "
+                               "payload bytes; HTTP mostly unparseable, TCP intact.",
+    "any.pcap": "`-i any` in the client pod: LINUX_SLL2 with interface index and direction; "
+                "shows the loopback leg app -> sidecar (127.0.0.1:15001) as well as eth0, so "
+                "every request appears twice (app view and upstream view).",
+    "node-bridge.pcap": "br0 in the node namespace: every pod-to-pod frame (the bridge is "
+                        "promiscuous under tcpdump); no loopback leg.",
+    "lossy.pcap": "a second run of the same plan with 5 % of inbound TCP segments dropped "
+                  "in each pod (iptables `statistic`), captured on br0, where a dropped "
+                  "segment is seen once and then again as its retransmission.",
+}
+
+lines = []
+w = lines.append
+w("# Lab captures (generated)\n")
+w("Real traffic from `scripts/lab/lab.sh captures` (regenerate with "
+  "`sudo scripts/lab/lab.sh captures`; do not edit this file by hand). "
+  "The lab is one \"node\": network namespaces for a client pod (curl as the app, nginx "
+  "as its sidecar on 127.0.0.1:15001, mirroring like Envoy), `httpbin` v1 (primary, "
+  "10.233.75.11) and v2 (shadow, 10.233.75.13), joined by a Linux bridge. "
+  "Client pod: 10.233.75.12. See `scripts/lab/README.md` for the set-up.\n")
+w("Ground truth, next to every capture:\n")
+w("* `<stem>.truth.ndjson`: one line per request a backend received, from the backends' "
+  "own access logs. Fields: `run`, `backend` (`v1`|`v2`), `request_id` (x-request-id), "
+  "`host`, `method`, `target`, `status`, `body_bytes` (response body as sent, i.e. gzip "
+  "bytes for gzip answers), `request_length`, `content_length` (request), `client` / "
+  "`server` (ip:port, the TCP flow), `connection` / `connection_request` (nginx's "
+  "connection serial and the request's index on it), `request_time` (s), `start` (ms "
+  "resolution). v1 lines also have `via` (`sidecar`|`direct`) and `shadow`: `v2` (a "
+  "v2 line with the same id exists), `not-mirrored`, or `connect-refused` (the mirror "
+  "copy died in the TCP handshake). Sorted by `start`, then backend, connection, request.")
+w("* `<run>.sidecar.ndjson`: the sidecar's log for the run: `leg` `app` (request from "
+  "the app, loopback), `mirror` (nginx's mirror subrequest) or `relay` (the copy as sent "
+  "to v2, with v2's `upstream_status`).")
+w("* Captures of the same run share their truth (the truth files are identical copies).\n")
+
+w("| file | run | link type | packets | bytes | tshark: retrans / out-of-order / lost / dup-ack | HTTP req / resp (tshark) | command (in the named namespace) |")
+w("|---|---|---|---|---|---|---|---|")
+for c in captures:
+    i, k = c["info"], c["counts"]
+    retrans = k["retransmission"]
+    w(f"| `{c['name']}` | {c['run']} | {i['File encapsulation']} ({i['File type']}, "
+      f"{i['File time precision']}, snaplen {i['Packet size limit']}) | "
+      f"{i['Number of packets']} | {os.path.getsize(os.path.join(out, c['name']))} | "
+      f"{retrans} / {k['out_of_order']} / {k['lost_segment']} / {k['duplicate_ack']} | "
+      f"{k['http_requests']} / {k['http_responses']} | `{c['command']}` |")
+w("")
+for c in captures:
+    w(f"* `{c['name']}`: {WHAT.get(c['name'], '')} "
+      f"Duration {float(c['info']['Capture duration (seconds)']):.2f} s.")
+w("")
+
+w("## Runs\n")
+for r in runs:
+    s = summaries[r]
+    w(f"* **{r}**: {s['client_requests']} requests from the app; v1 received "
+      f"{s['v1_requests']}, v2 {s['v2_requests']} (mirrored copies). Not mirrored: "
+      f"{s['not_mirrored']} ({s['bypassed_sidecar']} sent past the sidecar straight to v1, "
+      f"the rest on the `/admin/` route); mirror copies refused at connect (`/legacy/`): "
+      f"{s['mirror_connect_refused']}. Status differs on v2 for: "
+      f"{', '.join(s['v2_status_differs']) or 'none'}.")
+w("")
+w("""## The traffic (scripts/lab/traffic.sh)
+
+Host `httpbin:8000` unless noted; "id" = the app sends its own `x-request-id`
+(`00000000-0000-4000-8000-0000000000NN`), otherwise the sidecar generates a 32-hex one.
+One bullet = one client connection, kept alive across its requests.
+
+* GET `/get`, `/get?page=2&sort=asc`, `/headers`, `/users/1`, `/users/2`, `/users/7`, `/users/17`, `/uuid`
+* id: GET `/users/3`, `/users/27`, `/status/{200,201,204,304,404,418,500,503}`, `/version`
+* GET `/slow` twice (v1 0.05 s, v2 0.3 s; nginx holds the next request until the mirror finishes)
+* GET `/gzip` with `Accept-Encoding` (gzip, chunked), `/chunked` (3 chunks, 20 ms apart), `/gzip` without (Content-Length)
+* POST `/post` (JSON), PUT `/put` (300 B), PATCH `/patch`, DELETE `/delete`
+* POST `/post` 4 KiB with `Expect: 100-continue`: `100 Continue` from the sidecar, on the loopback leg only (`any.pcap`)
+* POST `/anything` with a chunked request body (the sidecar forwards it with Content-Length)
+* HEAD `/get`, HEAD `/users/5`
+* GET `/nope`, `/missing/deep/path?x=1` (nginx's 404 page)
+* GET `/static/app.js` (200), again with `If-None-Match` (304), with `Range: bytes=0-99` (206), `/static/blob.bin` (24 KiB random)
+* Host `httpbin` (no port; shadow Host `httpbin-shadow`): GET `/get`
+* Host `reviews.default.svc.cluster.local:9080` (shadow `reviews.default.svc.cluster.local-shadow:9080`): GET `/users/4`
+* `/admin/health`, `/admin/metrics`: no mirror policy, v1 only
+* `/legacy/orders/1`, `/legacy/orders/2`: mirrored to v2 port 81 where nothing listens (SYN, RST)
+* three GETs pipelined in one write through the sidecar (`/users/8`, `/get?pipelined=1`, `/users/9`; the last with `Connection: close`)
+* straight to v1, bypassing the sidecar: POST `/post` 4 KiB with `Expect: 100-continue` (`100 Continue` on eth0), then pipelined GET `/users/10`, HEAD `/get`, GET `/status/204`
+
+What v2 answers differently: `/users/{id}` with an id ending in 7 (`score` differs, same
+length), `/status/503` (v1 200, v2 503), `/slow` (slower), `/version` (names itself),
+`/headers` (echoes the `-shadow` Host), `/uuid` (random per backend), `/gzip` (gzip
+level 1 instead of 6: other bytes on the wire, same decoded text). Everything else is
+byte-identical apart from the `Date` header.
+
+Notes: sockets on veth use checksum offload, so TCP checksums of packets sent by the
+captured host are not valid in `client-eth0*`/`any` ("incorrect cksum" with `tcpdump -v`);
+segmentation offload can also produce frames larger than the MTU. Both are what a
+capture on a real node looks like.
+""")
+with open(os.path.join(out, "README.md"), "w") as f:
+    f.write("\n".join(lines))
+print(f"published {len(captures)} captures to {out}", file=sys.stderr)

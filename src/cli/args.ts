@@ -1,0 +1,139 @@
+import { UsageError } from '../core/errors.js';
+import type { PayloadDump, TimestampStyle } from '../render/tcpdump/options.js';
+
+export type ViewName = 'packets' | 'exchanges' | 'pairs' | 'summary';
+const VIEWS: readonly ViewName[] = ['packets', 'exchanges', 'pairs', 'summary'];
+const TIMESTAMP_STYLES: readonly TimestampStyle[] = ['local-time', 'none', 'epoch', 'delta-previous', 'local-date-time', 'delta-first'];
+
+export interface CliOptions {
+  readonly readFiles: readonly string[];
+  readonly interface: string | null;
+  readonly writeFile: string | null;
+  readonly count: number | undefined;
+  /** Number of -n flags: 1 keeps port names, 2 prints everything numerically. */
+  readonly numeric: number;
+  readonly payload: PayloadDump;
+  readonly timestamps: TimestampStyle;
+  readonly view: ViewName;
+  readonly json: boolean;
+  readonly listInterfaces: boolean;
+  readonly help: boolean;
+  readonly version: boolean;
+  /** pcap-filter expression: the remaining words joined by spaces, as tcpdump does. */
+  readonly expression: string;
+}
+
+/** Short flags that take no value; letters may be bundled (-nntA) as with tcpdump. */
+const BOOLEAN_FLAGS = new Set(['n', 'A', 'X', 't', 'D', 'h']);
+/** Short flags that take a value, attached (-c10) or as the next word (-c 10). */
+const VALUE_FLAGS = new Set(['r', 'i', 'w', 'c']);
+
+const USAGE = `Usage: shadowdump [-r FILE]... [-i IFACE] [-w FILE] [-c COUNT] [-n|-nn] [-A|-X] [-t|-tt|-ttt|-tttt|-ttttt]
+                  [--view packets|exchanges|pairs|summary] [--json] [EXPRESSION...]
+       shadowdump -D`;
+
+export function usageText(): string {
+  return USAGE;
+}
+
+function positiveInteger(flag: string, value: string): number {
+  if (!/^\d+$/.test(value) || Number(value) <= 0) throw new UsageError(`${flag} needs a positive whole number, got "${value}"`);
+  return Number(value);
+}
+
+export function parseArgs(argv: readonly string[]): CliOptions {
+  const readFiles: string[] = [];
+  let iface: string | null = null;
+  let writeFile: string | null = null;
+  let count: number | undefined;
+  let numeric = 0;
+  let ascii = false;
+  let hex = false;
+  let tCount = 0;
+  let view: ViewName | null = null;
+  let json = false;
+  let listInterfaces = false;
+  let help = false;
+  let version = false;
+  const words: string[] = [];
+
+  const takeValue = (flag: string, attached: string, i: number): [string, number] => {
+    if (attached) return [attached, i];
+    const next = argv[i + 1];
+    if (next === undefined) throw new UsageError(`${flag} needs a value (see shadowdump -h)`);
+    return [next, i + 1];
+  };
+
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === '--') {
+      words.push(...argv.slice(i + 1));
+      break;
+    }
+    if (arg.startsWith('--')) {
+      const [name, inline] = arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, ''];
+      switch (name) {
+        case '--view': {
+          let value: string;
+          [value, i] = takeValue(name, inline, i);
+          if (!(VIEWS as readonly string[]).includes(value)) throw new UsageError(`--view must be one of ${VIEWS.join(', ')}; got "${value}"`);
+          view = value as ViewName;
+          break;
+        }
+        case '--json':
+          json = true;
+          break;
+        case '--help':
+          help = true;
+          break;
+        case '--version':
+          version = true;
+          break;
+        default:
+          throw new UsageError(`unknown option ${name} (see shadowdump --help)`);
+      }
+      continue;
+    }
+    if (arg.startsWith('-') && arg.length > 1) {
+      for (let j = 1; j < arg.length; j++) {
+        const letter = arg[j];
+        if (VALUE_FLAGS.has(letter)) {
+          let value: string;
+          [value, i] = takeValue(`-${letter}`, arg.slice(j + 1), i);
+          if (letter === 'r') readFiles.push(value);
+          else if (letter === 'i') iface = value;
+          else if (letter === 'w') writeFile = value;
+          else count = positiveInteger('-c', value);
+          break;
+        }
+        if (!BOOLEAN_FLAGS.has(letter)) throw new UsageError(`unknown option -${letter} (see shadowdump -h)`);
+        if (letter === 'n') numeric++;
+        else if (letter === 'A') ascii = true;
+        else if (letter === 'X') hex = true;
+        else if (letter === 't') tCount++;
+        else if (letter === 'D') listInterfaces = true;
+        else help = true;
+      }
+      continue;
+    }
+    words.push(arg);
+  }
+
+  if (tCount >= TIMESTAMP_STYLES.length) throw new UsageError(`-t may be given at most ${TIMESTAMP_STYLES.length - 1} times`);
+  return {
+    readFiles,
+    interface: iface,
+    writeFile,
+    count,
+    numeric,
+    // As in tcpdump, -X wins over -A.
+    payload: hex ? 'hex-ascii' : ascii ? 'ascii' : 'none',
+    timestamps: TIMESTAMP_STYLES[tCount],
+    view: view ?? 'packets',
+    json,
+    listInterfaces,
+    help,
+    version,
+    expression: words.join(' '),
+  };
+}

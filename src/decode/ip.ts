@@ -1,0 +1,115 @@
+import { formatIpv4, formatIpv6 } from '../core/address.js';
+import type { DecodeFailure, IpHeader } from './types.js';
+
+export interface IpDecode {
+  readonly ip: IpHeader | null;
+  readonly failure: DecodeFailure | null;
+}
+
+const IPV4_MIN_HEADER = 20;
+const IPV6_HEADER = 40;
+const IPV6_HOP_BY_HOP = 0;
+const IPV6_ROUTING = 43;
+const IPV6_FRAGMENT = 44;
+const IPV6_DEST_OPTS = 60;
+const IPV6_AUTH = 51;
+
+const fail = (kind: DecodeFailure['kind'], detail: string): IpDecode => ({ ip: null, failure: { kind, detail } });
+
+/**
+ * IPv4 header at `offset`. `wireLength` is what the packet had on the wire from here on,
+ * so a snaplen cut (captured < wire) is told apart from a lying total-length field.
+ */
+export function decodeIpv4(data: Buffer, offset: number, wireLength: number): IpDecode {
+  const captured = data.length - offset;
+  if (captured < IPV4_MIN_HEADER || wireLength < IPV4_MIN_HEADER) return fail('truncated-ip', `only ${Math.min(captured, wireLength)} bytes of IPv4 header`);
+  const first = data[offset];
+  if (first >> 4 !== 4) return fail('bad-ip-header', `IP version ${first >> 4} in an IPv4 packet`);
+  const headerLength = (first & 0x0f) * 4;
+  if (headerLength < IPV4_MIN_HEADER) return fail('bad-ip-header', `bad-hlen ${headerLength}`);
+  const totalLength = data.readUInt16BE(offset + 2);
+  if (totalLength < headerLength) return fail('bad-ip-header', `bad-len ${totalLength}`);
+  if (captured < headerLength) return fail('truncated-ip', `IPv4 options cut off (${captured} of ${headerLength} header bytes captured)`);
+  const fragmentField = data.readUInt16BE(offset + 6);
+  return {
+    ip: {
+      version: 4,
+      src: formatIpv4(data, offset + 12),
+      dst: formatIpv4(data, offset + 16),
+      srcBytes: data.subarray(offset + 12, offset + 16),
+      dstBytes: data.subarray(offset + 16, offset + 20),
+      protocol: data[offset + 9],
+      firstNextHeader: data[offset + 9],
+      offset,
+      headerLength,
+      totalLength,
+      wireLength,
+      fragmentOffset: (fragmentField & 0x1fff) * 8,
+      moreFragments: (fragmentField & 0x2000) !== 0,
+      ttl: data[offset + 8],
+    },
+    failure: null,
+  };
+}
+
+function isExtensionHeader(nextHeader: number): boolean {
+  return (
+    nextHeader === IPV6_HOP_BY_HOP ||
+    nextHeader === IPV6_ROUTING ||
+    nextHeader === IPV6_FRAGMENT ||
+    nextHeader === IPV6_DEST_OPTS ||
+    nextHeader === IPV6_AUTH
+  );
+}
+
+/** IPv6 header at `offset`, walking extension headers to the upper-layer protocol. */
+export function decodeIpv6(data: Buffer, offset: number, wireLength: number): IpDecode {
+  const captured = data.length - offset;
+  if (captured < IPV6_HEADER || wireLength < IPV6_HEADER) return fail('truncated-ip', `only ${Math.min(captured, wireLength)} bytes of IPv6 header`);
+  if (data[offset] >> 4 !== 6) return fail('bad-ip-header', `IP version ${data[offset] >> 4} in an IPv6 packet`);
+  const payloadLength = data.readUInt16BE(offset + 4);
+  // A zero payload length means a jumbogram or TSO; take the wire length then.
+  const totalLength = payloadLength === 0 ? wireLength : payloadLength + IPV6_HEADER;
+  const firstNextHeader = data[offset + 6];
+  let nextHeader = firstNextHeader;
+  let headerLength = IPV6_HEADER;
+  let fragmentOffset = 0;
+  let moreFragments = false;
+  while (isExtensionHeader(nextHeader)) {
+    const at = offset + headerLength;
+    if (data.length < at + 8) return fail('truncated-ip', 'IPv6 extension header cut off');
+    let length: number;
+    if (nextHeader === IPV6_FRAGMENT) {
+      const field = data.readUInt16BE(at + 2);
+      fragmentOffset = field & 0xfff8;
+      moreFragments = (field & 1) !== 0;
+      length = 8;
+    } else if (nextHeader === IPV6_AUTH) {
+      length = (data[at + 1] + 2) * 4;
+    } else {
+      length = (data[at + 1] + 1) * 8;
+    }
+    nextHeader = data[at];
+    headerLength += length;
+    if (headerLength > totalLength) return fail('bad-ip-header', 'IPv6 extension headers run past the payload length');
+  }
+  return {
+    ip: {
+      version: 6,
+      src: formatIpv6(data, offset + 8),
+      dst: formatIpv6(data, offset + 24),
+      srcBytes: data.subarray(offset + 8, offset + 24),
+      dstBytes: data.subarray(offset + 24, offset + 40),
+      protocol: nextHeader,
+      firstNextHeader,
+      offset,
+      headerLength,
+      totalLength,
+      wireLength,
+      fragmentOffset,
+      moreFragments,
+      ttl: data[offset + 7],
+    },
+    failure: null,
+  };
+}

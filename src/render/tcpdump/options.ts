@@ -1,0 +1,19 @@
+/** The tcpdump options the packet view honours, named for what they do. */
+export type TimestampStyle =
+  | 'local-time' // default: HH:MM:SS.ffffff in the local time zone
+  | 'none' // -t
+  | 'epoch' // -tt
+  | 'delta-previous' // -ttt
+  | 'local-date-time' // -tttt
+  | 'delta-first'; // -ttttt
+
+export type PayloadDump = 'none' | 'ascii' | 'hex-ascii';
+
+export interface TcpdumpOptions {
+  readonly timestamps: TimestampStyle;
+  readonly payload: PayloadDump;
+  /** -nn: ports as numbers. (-n alone names well-known ports; host names are never resolved.) */
+  readonly numericPorts: boolean;
+}
+
+export const DEFAULT_TCPDUMP_OPTIONS: TcpdumpOptions = { timestamps: 'local-time', payload: 'none', numericPorts: true };

@@ -1,0 +1,60 @@
+import type { Frame } from '../../core/frame.js';
+import type { TimestampStyle } from './options.js';
+
+const pad2 = (n: number): string => (n < 10 ? '0' : '') + n;
+const micros = (nsec: number): string => String(Math.floor(nsec / 1000)).padStart(6, '0');
+
+/**
+ * tcpdump timestamps at microsecond precision (libpcap scales nanosecond captures down by
+ * truncation unless asked for nanoseconds). Local-time formatting is cached per second because
+ * building a Date for every packet is the slowest part of a line.
+ */
+export class TimestampFormatter {
+  private cachedSec = Number.NaN;
+  private cachedPrefix = '';
+  private refSec = Number.NaN;
+  private refUsec = 0;
+
+  constructor(private readonly style: TimestampStyle) {}
+
+  format(frame: Frame): string {
+    const usec = Math.floor(frame.tsNsec / 1000);
+    switch (this.style) {
+      case 'none':
+        return '';
+      case 'epoch':
+        return `${frame.tsSec}.${micros(frame.tsNsec)} `;
+      case 'local-time':
+      case 'local-date-time':
+        return `${this.localPrefix(frame.tsSec)}.${micros(frame.tsNsec)} `;
+      case 'delta-previous':
+      case 'delta-first': {
+        if (Number.isNaN(this.refSec)) {
+          this.refSec = frame.tsSec;
+          this.refUsec = usec;
+        }
+        let diff = (frame.tsSec - this.refSec) * 1_000_000 + (usec - this.refUsec);
+        const sign = diff < 0 ? '-' : ' ';
+        diff = Math.abs(diff);
+        if (this.style === 'delta-previous') {
+          this.refSec = frame.tsSec;
+          this.refUsec = usec;
+        }
+        const secs = Math.floor(diff / 1_000_000);
+        const frac = String(diff % 1_000_000).padStart(6, '0');
+        return `${sign}${pad2(Math.floor(secs / 3600))}:${pad2(Math.floor(secs / 60) % 60)}:${pad2(secs % 60)}.${frac} `;
+      }
+    }
+  }
+
+  private localPrefix(sec: number): string {
+    if (sec !== this.cachedSec) {
+      const d = new Date(sec * 1000);
+      const time = `${pad2(d.getHours())}:${pad2(d.getMinutes())}:${pad2(d.getSeconds())}`;
+      this.cachedPrefix =
+        this.style === 'local-date-time' ? `${d.getFullYear()}-${pad2(d.getMonth() + 1)}-${pad2(d.getDate())} ${time}` : time;
+      this.cachedSec = sec;
+    }
+    return this.cachedPrefix;
+  }
+}
