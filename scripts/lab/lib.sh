@@ -76,16 +76,19 @@ lab_down() {
     rm -rf -- "$RUN"
 }
 
-# Namespaces of runs whose lab.sh is gone (killed with SIGKILL, machine hiccup...).
+# Namespaces and scratch directories of runs whose lab.sh is gone (killed with SIGKILL,
+# machine hiccup...).
 lab_clean_stale() {
-    local ns tag
+    local ns dir tag
     for ns in $(ip netns list | awk '{print $1}' | grep -E '^sd-[0-9]+-(node|client|v1|v2)$' || true); do
-        tag=${ns#sd-}; tag=${tag%%-*}
-        if ! kill -0 "$tag" 2>/dev/null; then
-            log "removing stale namespace $ns"
-            ns_kill_and_delete "$ns"
-            rm -rf -- "/tmp/sd-$tag"
-        fi
+        tag=${ns#sd-} tag=${tag%%-*}
+        kill -0 "$tag" 2>/dev/null && continue
+        log "removing stale namespace $ns"
+        ns_kill_and_delete "$ns"
+    done
+    for dir in /tmp/sd-[0-9]*; do
+        [[ -d $dir ]] || continue
+        kill -0 "${dir#/tmp/sd-}" 2>/dev/null || rm -rf -- "$dir"
     done
 }
 
@@ -212,7 +215,9 @@ capture_start() {
     local name=$1 ns=$2 role=$3
     shift 4
     local err=$STAGE/$name.stderr
-    in_ns "$ns" "$@" 2>"$err" &
+    # Not through in_ns: a function run with & would put a subshell between $! and the
+    # tool, and SIGINT to that subshell would not reach the tool.  `ip netns exec` execs.
+    ip netns exec "$ns" "$@" 2>"$err" &
     local pid=$!
     CAPTURES+=("$pid:$name")
     wait_for "capture $name to start" grep -qE '(listening on|Capturing on)' "$err"
@@ -225,7 +230,10 @@ capture_start() {
 # and complain if the kernel dropped packets: a capture with holes is no ground truth.
 capture_stop_all() {
     local entry pid name
-    sleep 0.5 # let the last FIN/ACKs reach the capture sockets
+    # tcpdump reads the kernel ring (TPACKET_V3) a block at a time; a block is handed
+    # over when full or after tcpdump's 1 s timeout, and on SIGINT tcpdump exits without
+    # reading a block still being filled.  Idle for longer than that, nothing is lost.
+    sleep 1.5
     for entry in "${CAPTURES[@]}"; do kill -INT "${entry%%:*}" 2>/dev/null || true; done
     for entry in "${CAPTURES[@]}"; do
         pid=${entry%%:*} name=${entry#*:}

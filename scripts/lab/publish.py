@@ -34,8 +34,8 @@ def fail(msg):
 
 
 def capinfos(path):
-    rows = list(csv.DictReader(run("capinfos", "-T", "-m", "-t", "-E", "-c", "-s", "-l",
-                                   "-u", "-a", "-e", path).splitlines()))
+    rows = list(csv.DictReader(run("capinfos", "-T", "-m", "-t", "-E", "-F", "-c", "-s",
+                                   "-l", "-u", "-a", "-e", "-o", path).splitlines()))
     return rows[0]
 
 

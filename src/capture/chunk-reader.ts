@@ -16,6 +16,8 @@ export class ChunkReader {
   /** Bytes of the input before buf[0] (for offsets in messages). */
   consumedBefore = 0;
   private ended = false;
+  /** The rest of a chunk whose head was joined to the previous buffer. */
+  private queued: Buffer | null = null;
 
   constructor(
     private readonly chunks: AsyncIterator<Buffer | Uint8Array | string>,
@@ -32,23 +34,36 @@ export class ChunkReader {
     return this.consumedBefore + this.pos;
   }
 
+  /** True when bytes beyond `buf` are already here, so fill() needs no I/O. */
+  get hasBuffered(): boolean {
+    return this.queued !== null;
+  }
+
   /**
    * Makes at least n bytes available from pos. Returns false when the input ended first; then
-   * everything that was left is available. Only joins chunks once enough have arrived, so a
-   * large record costs one copy, not one per chunk.
+   * everything that was left is available. A record that spans chunks is joined with only the
+   * head of the next chunk it needs (the rest of that chunk is queued, not copied), and chunks
+   * are joined once enough have arrived: a large record costs one copy, not one per chunk.
    */
   async fill(n: number): Promise<boolean> {
     const have = this.available;
     if (have >= n) return true;
-    if (this.ended) return false;
     const parts: Buffer[] = have > 0 ? [this.buf.subarray(this.pos)] : [];
     let total = have;
     while (total < n) {
-      const chunk = await this.nextChunk();
+      const chunk = this.queued ?? (await this.nextChunk());
+      this.queued = null;
       if (chunk === null) break;
       if (chunk.length === 0) continue;
-      parts.push(chunk);
-      total += chunk.length;
+      const missing = n - total;
+      if (total > 0 && chunk.length > missing) {
+        parts.push(chunk.subarray(0, missing));
+        this.queued = chunk.subarray(missing);
+        total = n;
+      } else {
+        parts.push(chunk);
+        total += chunk.length;
+      }
     }
     this.consumedBefore += this.pos;
     this.setBuffer(parts.length === 1 ? parts[0] : Buffer.concat(parts, total));
@@ -57,12 +72,13 @@ export class ChunkReader {
 
   /** Everything not yet consumed, as chunks: for handing the rest of the input to another parser. */
   async *rest(): AsyncGenerator<Buffer> {
-    if (this.available > 0) {
-      const head = this.buf.subarray(this.pos);
-      this.consumedBefore += this.buf.length;
-      this.setBuffer(EMPTY);
-      yield head;
-    }
+    const head = this.buf.subarray(this.pos);
+    const queued = this.queued;
+    this.consumedBefore += this.buf.length + (queued?.length ?? 0);
+    this.setBuffer(EMPTY);
+    this.queued = null;
+    if (head.length > 0) yield head;
+    if (queued !== null) yield queued;
     for (;;) {
       const chunk = await this.nextChunk();
       if (chunk === null) return;
@@ -73,6 +89,7 @@ export class ChunkReader {
 
   /** Stops reading and releases the underlying stream. */
   close(): void {
+    this.queued = null;
     if (this.ended) return;
     this.ended = true;
     // return() destroys a Readable's iterator stream; its errors no longer matter.

@@ -53,7 +53,7 @@ async function openFormat(path: string, label: string, input: ChunkReader, optio
       'file-empty',
       path === '-'
         ? 'standard input is empty; pipe a capture into it, e.g. tcpdump -w - | shadowdump -r -'
-        : oneLine(`${label} is empty (0 bytes); capture again and stop the capture (e.g. tcpdump -w) cleanly so that it writes the file`),
+        : oneLine(`${label} is empty (0 bytes), so it holds no packets; capture again (e.g. tcpdump -w FILE, stopped with Ctrl-C once packets have arrived)`),
     );
   }
   const detected = detectFormat(input.buf.subarray(input.pos, input.pos + 4), label);

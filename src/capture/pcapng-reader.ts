@@ -29,6 +29,9 @@ const SKIPPED_QUIETLY = new Set([
   0x40000bad, // Custom (do not copy)
 ]);
 
+/** Unknown block types reported one by one up to this many; a fuzzed file could have thousands. */
+const MAX_UNKNOWN_TYPES_REPORTED = 16;
+
 const OPT_END = 0;
 const IF_NAME = 2;
 const IF_TSRESOL = 9;
@@ -67,8 +70,10 @@ export class PcapngReader implements BatchReader {
    * type before any packet is asked for. Throws for a first section of an unknown version.
    */
   async start(): Promise<void> {
+    const none: Frame[] = [];
     while (!this.done && this.interfaces.length === 0) {
-      this.parseAvailable(true);
+      // No packet can come before the first interface: none stays empty.
+      this.parseInto(none, true);
       if (this.interfaces.length > 0 || this.done) return;
       await this.refill();
     }
@@ -83,13 +88,15 @@ export class PcapngReader implements BatchReader {
   }
 
   async next(): Promise<FrameBatch | null> {
+    const frames: Frame[] = [];
     while (!this.done) {
-      const frames = this.parseAvailable(false);
-      if (frames.length > 0) return frames;
-      if (this.done) break;
+      this.parseInto(frames, false);
+      if (frames.length >= this.batchSize || this.done) break;
+      // Hand out what is parsed before waiting for input: on a pipe, more may take long.
+      if (frames.length > 0 && !this.input.hasBuffered) break;
       await this.refill();
     }
-    return null;
+    return frames.length > 0 ? frames : null;
   }
 
   close(): void {
@@ -97,14 +104,15 @@ export class PcapngReader implements BatchReader {
     this.input.close();
   }
 
-  /** Parses whole blocks in the current buffer, up to a batch of frames. */
-  private parseAvailable(untilFirstInterface: boolean): Frame[] {
+  /** Parses whole blocks in the current buffer into frames, up to a batch. */
+  private parseInto(frames: Frame[], untilFirstInterface: boolean): void {
     const input = this.input;
     const buf = input.buf;
     const view = input.view;
+    const arrayBuffer = buf.buffer;
+    const base = buf.byteOffset;
     const end = buf.length;
     const max = this.batchSize;
-    const frames: Frame[] = [];
     let pos = input.pos;
     let le = this.littleEndian;
     while (frames.length < max) {
@@ -154,7 +162,7 @@ export class PcapngReader implements BatchReader {
           tsSec: scale.sec,
           tsNsec: scale.nsec,
           linkType: iface.linkType,
-          data: buf.subarray(pos + 28, pos + 28 + caplen),
+          data: Buffer.from(arrayBuffer, base + pos + 28, caplen),
           origLen: view.getUint32(pos + 24, le),
           interfaceId,
         });
@@ -173,7 +181,7 @@ export class PcapngReader implements BatchReader {
         let caplen = Math.min(origLen, length - 16);
         if (iface.snaplen !== 0 && caplen > iface.snaplen) caplen = iface.snaplen;
         // A Simple Packet Block has no timestamp; libpcap reports 0 as well.
-        frames.push({ tsSec: 0, tsNsec: 0, linkType: iface.linkType, data: buf.subarray(pos + 12, pos + 12 + caplen), origLen, interfaceId: 0 });
+        frames.push({ tsSec: 0, tsNsec: 0, linkType: iface.linkType, data: Buffer.from(arrayBuffer, base + pos + 12, caplen), origLen, interfaceId: 0 });
       } else if (type === IDB) {
         if (length < 20) {
           this.stop(this.tooShort(type, length, pos));
@@ -197,14 +205,20 @@ export class PcapngReader implements BatchReader {
         }
         this.sectionIndex++;
         this.section = [];
-      } else if (!SKIPPED_QUIETLY.has(type) && !this.unknownTypes.has(type)) {
+      } else if (!SKIPPED_QUIETLY.has(type) && !this.unknownTypes.has(type) && this.unknownTypes.size <= MAX_UNKNOWN_TYPES_REPORTED) {
         this.unknownTypes.add(type);
-        this.warnings.push({ code: 'unknown-block', message: `skipped pcapng block of unknown type 0x${type.toString(16).padStart(8, '0')} (first at offset ${input.consumedBefore + pos})` });
+        const last = this.unknownTypes.size > MAX_UNKNOWN_TYPES_REPORTED;
+        const typeName = `0x${type.toString(16).padStart(8, '0')}`;
+        this.warnings.push({
+          code: 'unknown-block',
+          message: last
+            ? `skipped pcapng block of unknown type ${typeName} at offset ${input.consumedBefore + pos}; further unknown block types are skipped without a warning`
+            : `skipped pcapng block of unknown type ${typeName} (first at offset ${input.consumedBefore + pos})`,
+        });
       }
       pos += length;
     }
     input.pos = pos;
-    return frames;
   }
 
   private addInterface(view: DataView, pos: number, length: number, le: boolean): void {

@@ -11,11 +11,13 @@ export type PacketFilter = (p: DecodedPacket) => boolean;
  * also listed by the oracle test against tcpdump):
  *
  * - Layers are found by the decoder, not at fixed offsets: `ip`, `tcp`, `host`, `port` look
- *   through VLAN tags, LLC/SNAP and PPPoE, on every link type the decoder knows. libpcap
- *   looks at the EtherType right after the Ethernet addresses, so it needs `vlan and tcp`
- *   for a tagged packet (and `pppoes and tcp` for PPPoE), and then tests *untagged* packets
- *   with offsets shifted by 4 for the rest of the expression. Here `vlan` and `vlan N` only
- *   ask whether the packet carries a tag / a tag with id N (any of its tags), and shift nothing.
+ *   through VLAN tags, LLC/SNAP and PPPoE, on every link type the decoder knows (and on none
+ *   it does not know, e.g. 802.11). libpcap looks at the EtherType right after the Ethernet
+ *   addresses, so it needs `vlan and tcp` for a tagged packet (`pppoes and tcp` for PPPoE);
+ *   and its `vlan` is stateful: every primitive after it, in the whole rest of the expression,
+ *   reads 4 bytes further on (so `vlan 100 and vlan 200` means outer tag 100, inner tag 200,
+ *   and `vlan or tcp` tests tcp at the shifted offset). Here `vlan` and `vlan N` only ask
+ *   whether the packet carries a tag / a tag with id N (any of its tags), and shift nothing.
  * - `host`/`net` with no protocol also match ARP/RARP packets in libpcap; ARP is not decoded
  *   here, so only IPv4/IPv6 packets match.
  * - IPv6: `tcp`, `udp`, `port` and `ip6 proto N` use the protocol after extension headers
@@ -24,8 +26,9 @@ export type PacketFilter = (p: DecodedPacket) => boolean;
  *   matches when N is the first Next Header (e.g. `ip6 proto 0` for hop-by-hop), as in libpcap.
  * - A packet whose IP header could not be decoded matches no IP-level primitive (BPF would
  *   still read the bytes it can). `ip`/`ip6` fall back on the EtherType then, as BPF does.
- * - Ports are read from the 4 bytes after the IP header (as BPF does), so a TCP header too
- *   short or too damaged to decode still matches on its ports; non-first fragments never do.
+ * - Ports come from the decoded TCP/UDP header, or else from the 4 bytes after the IP header
+ *   (as BPF reads them): SCTP, and a TCP header too damaged to decode, still match on their
+ *   ports; non-first fragments never do.
  * - A load out of the captured bytes, or a division by zero at run time, makes its comparison
  *   false; BPF rejects the whole packet (e.g. `not tcp[100] = 0` differs on short packets).
  */
@@ -59,11 +62,42 @@ function ipv4Filter(dir: Direction, addrText: string, maskText: string): PacketF
   const toInt = (text: string): number => text.split('.').reduce((acc, part) => (acc << 8) | parseInt(part, 10), 0);
   const mask = toInt(maskText);
   const addr = toInt(addrText) & mask;
-  const matches = (b: Buffer): boolean => (((b[0] << 24) | (b[1] << 16) | (b[2] << 8) | b[3]) & mask) === addr;
-  return byDirection(dir, (p, src) => {
-    const ip = p.ip;
-    return ip !== null && ip.version === 4 && matches(src ? ip.srcBytes : ip.dstBytes);
-  });
+  // Written out per direction: this runs for every packet.
+  switch (dir) {
+    case 'src':
+      return (p) => {
+        const ip = p.ip;
+        if (ip === null || ip.version !== 4) return false;
+        const s = ip.srcBytes;
+        return (((s[0] << 24) | (s[1] << 16) | (s[2] << 8) | s[3]) & mask) === addr;
+      };
+    case 'dst':
+      return (p) => {
+        const ip = p.ip;
+        if (ip === null || ip.version !== 4) return false;
+        const d = ip.dstBytes;
+        return (((d[0] << 24) | (d[1] << 16) | (d[2] << 8) | d[3]) & mask) === addr;
+      };
+    case 'src or dst':
+      return (p) => {
+        const ip = p.ip;
+        if (ip === null || ip.version !== 4) return false;
+        const s = ip.srcBytes;
+        if ((((s[0] << 24) | (s[1] << 16) | (s[2] << 8) | s[3]) & mask) === addr) return true;
+        const d = ip.dstBytes;
+        return (((d[0] << 24) | (d[1] << 16) | (d[2] << 8) | d[3]) & mask) === addr;
+      };
+    case 'src and dst':
+      return (p) => {
+        const ip = p.ip;
+        if (ip === null || ip.version !== 4) return false;
+        const s = ip.srcBytes;
+        const d = ip.dstBytes;
+        return (
+          (((s[0] << 24) | (s[1] << 16) | (s[2] << 8) | s[3]) & mask) === addr && (((d[0] << 24) | (d[1] << 16) | (d[2] << 8) | d[3]) & mask) === addr
+        );
+      };
+  }
 }
 
 function ipv6Filter(dir: Direction, addrText: string, prefix: number): PacketFilter {
@@ -88,41 +122,42 @@ const UDP = 17;
 const SCTP = 132;
 
 /** Offset in frame.data of the transport header's port fields, or -1 (no such protocol, non-first fragment, not captured). */
-function portOffset(p: DecodedPacket, proto: PortProtocol): number {
+function portOffset(p: DecodedPacket, single: number): number {
   const ip = p.ip;
   if (ip === null || ip.fragmentOffset !== 0) return -1;
   const protocol = ip.protocol;
-  const wanted =
-    proto === 'any' ? protocol === TCP || protocol === UDP || protocol === SCTP : protocol === (proto === 'tcp' ? TCP : proto === 'udp' ? UDP : SCTP);
-  if (!wanted) return -1;
+  if (single >= 0 ? protocol !== single : protocol !== TCP && protocol !== UDP && protocol !== SCTP) return -1;
   const at = ip.offset + ip.headerLength;
   return at + 4 <= p.frame.data.length ? at : -1;
 }
 
+/**
+ * Source (which = 0) or destination (which = 2) port, or -1. Decoded TCP and UDP headers are
+ * the fast path; otherwise (SCTP, a TCP header too damaged to decode) the bytes are read.
+ */
+function portOf(p: DecodedPacket, single: number, which: 0 | 2): number {
+  const tcp = p.tcp;
+  if (tcp !== null) return single === UDP || single === SCTP ? -1 : which === 0 ? tcp.srcPort : tcp.dstPort;
+  const udp = p.udp;
+  if (udp !== null) return single === TCP || single === SCTP ? -1 : which === 0 ? udp.srcPort : udp.dstPort;
+  const at = portOffset(p, single);
+  if (at < 0) return -1;
+  const d = p.frame.data;
+  return (d[at + which] << 8) | d[at + which + 1];
+}
+
 function portFilter(dir: Direction, proto: PortProtocol, from: number, to: number): PacketFilter {
-  const port = (d: Buffer, at: number): number => (d[at] << 8) | d[at + 1];
+  const single = proto === 'tcp' ? TCP : proto === 'udp' ? UDP : proto === 'sctp' ? SCTP : -1;
   const inRange = from === to ? (n: number): boolean => n === from : (n: number): boolean => n >= from && n <= to;
   switch (dir) {
     case 'src':
-      return (p) => {
-        const at = portOffset(p, proto);
-        return at >= 0 && inRange(port(p.frame.data, at));
-      };
+      return (p) => inRange(portOf(p, single, 0));
     case 'dst':
-      return (p) => {
-        const at = portOffset(p, proto);
-        return at >= 0 && inRange(port(p.frame.data, at + 2));
-      };
+      return (p) => inRange(portOf(p, single, 2));
     case 'src or dst':
-      return (p) => {
-        const at = portOffset(p, proto);
-        return at >= 0 && (inRange(port(p.frame.data, at)) || inRange(port(p.frame.data, at + 2)));
-      };
+      return (p) => inRange(portOf(p, single, 0)) || inRange(portOf(p, single, 2));
     case 'src and dst':
-      return (p) => {
-        const at = portOffset(p, proto);
-        return at >= 0 && inRange(port(p.frame.data, at)) && inRange(port(p.frame.data, at + 2));
-      };
+      return (p) => inRange(portOf(p, single, 0)) && inRange(portOf(p, single, 2));
   }
 }
 

@@ -696,7 +696,7 @@ class Parser {
       case 'ip6':
         break;
       case 'link':
-        throw this.fatal(tok, `'${this.protoWord(q)} proto' {at} ${NOT_SUPPORTED}`);
+        throw this.fatal(tok, `'ether proto' {at} ${NOT_SUPPORTED}`);
       case 'arp':
       case 'rarp':
         throw this.fatal(tok, `${q.proto} does not encapsulate another protocol`);
@@ -705,10 +705,6 @@ class Parser {
     }
     if (value > 255) throw this.fatal(tok, `protocol number ${value} {at} is out of range (0-255)`);
     return { kind: 'proto', family: q.proto === 'ip' ? 4 : q.proto === 'ip6' ? 6 : 'any', protocol: value };
-  }
-
-  private protoWord(q: Qual): string {
-    return q.proto === 'link' ? 'ether' : q.proto;
   }
 
   // ---- arithmetic comparisons ----

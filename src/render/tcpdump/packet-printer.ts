@@ -7,7 +7,7 @@ import { asciiDump, hexAsciiDump } from './dump.js';
 import { interfaceName } from './interface-names.js';
 import type { TcpdumpOptions } from './options.js';
 import { TcpPrinter } from './tcp-print.js';
-import { TcpSeqTracker } from './tcp-seq-tracker.js';
+import { TcpSeqTracker, type AddressKey } from './tcp-seq-tracker.js';
 import { TimestampFormatter } from './timestamp.js';
 import { LineBuffer, Truncated } from './truncation.js';
 
@@ -117,8 +117,8 @@ export class PacketPrinter {
       out.print(` [remaining caplen(${snapEnd - offset}) < header length(${hlen})]`);
       throw new Truncated('ip');
     }
-    const srcKey = data.toString('hex', offset + 12, offset + 16);
-    const dstKey = data.toString('hex', offset + 16, offset + 20);
+    const srcKey = data.readUInt32BE(offset + 12);
+    const dstKey = data.readUInt32BE(offset + 16);
     this.printTransport(out, data, protocol, offset + hlen, snapEnd, len - hlen, src, dst, srcKey, dstKey, false);
   }
 
@@ -160,8 +160,8 @@ export class PacketPrinter {
     length: number,
     src: string,
     dst: string,
-    srcKey: string,
-    dstKey: string,
+    srcKey: AddressKey,
+    dstKey: AddressKey,
     portsOnly: boolean,
   ): void {
     switch (protocol) {

@@ -1,7 +1,7 @@
 import { TcpFlag } from '../../decode/types.js';
 import { printHttp, printSsh } from './text-protocol.js';
 import { byteAt, Truncated, type LineBuffer } from './truncation.js';
-import type { TcpSeqTracker } from './tcp-seq-tracker.js';
+import type { AddressKey, TcpSeqTracker } from './tcp-seq-tracker.js';
 import { portName } from './services.js';
 
 /** Where the TCP segment sits and what the IP layer says about it. */
@@ -15,9 +15,9 @@ export interface TcpSegmentView {
   readonly length: number;
   readonly src: string;
   readonly dst: string;
-  /** Addresses as hex of their bytes, which compares like memcmp. */
-  readonly srcKey: string;
-  readonly dstKey: string;
+  /** Addresses in a form that compares like memcmp of their bytes. */
+  readonly srcKey: AddressKey;
+  readonly dstKey: AddressKey;
   /** IPv6 with extension headers in front: tcpdump then prints ports without addresses. */
   readonly portsOnly: boolean;
 }
@@ -63,6 +63,8 @@ interface SackBases {
   readonly baseAck: number;
 }
 
+const NO_SACK_BASES: SackBases = { reversed: false, baseSeq: 0, baseAck: 0 };
+
 /** Prints one TCP segment the way tcpdump 4.99 does (without -v). */
 export class TcpPrinter {
   constructor(
@@ -74,8 +76,8 @@ export class TcpPrinter {
     const { data, offset, snapEnd } = seg;
     const captured = snapEnd - offset;
     if (captured < 4) {
-      out.print(`${seg.src} > ${seg.dst}:`);
-      throw new Truncated('tcp');
+      out.print(`${seg.src} > ${seg.dst}: [|tcp]`);
+      return;
     }
     const srcPort = data.readUInt16BE(offset);
     const dstPort = data.readUInt16BE(offset + 2);
@@ -99,7 +101,7 @@ export class TcpPrinter {
     const flags = data[offset + 13];
     out.print(`Flags [${flagLetters(flags)}]`);
 
-    let bases: SackBases = { reversed: false, baseSeq: 0, baseAck: 0 };
+    let bases: SackBases = NO_SACK_BASES;
     if (flags & TcpFlag.ACK) {
       const rel = this.tracker.relative(seg.srcKey, seg.dstKey, srcPort, dstPort, seq, ack, (flags & TcpFlag.SYN) !== 0);
       seq = rel.seq;
@@ -236,6 +238,29 @@ export class TcpPrinter {
         case Opt.NOP:
         case Opt.SACK_OK:
           break;
+        case Opt.TCP_AO: {
+          datalen = len - 2;
+          // RFC 5925: key ids, then the MAC; a shorter option is invalid.
+          if (datalen < 2) {
+            out.print(' (invalid)');
+            break;
+          }
+          let stop = lenCheck(1);
+          if (stop) return stop;
+          out.print(` keyid ${data[cp]}`);
+          stop = lenCheck(2);
+          if (stop) return stop;
+          out.print(` rnextkeyid ${data[cp + 1]}`);
+          if (datalen > 2) {
+            out.print(' mac 0x');
+            for (let i = 2; i < datalen; i++) {
+              stop = lenCheck(i + 1);
+              if (stop) return stop;
+              out.print(hex2(data[cp + i]));
+            }
+          }
+          break;
+        }
         case Opt.FAST_OPEN:
         case Opt.EXPERIMENT2: {
           datalen = len - 2;
@@ -256,7 +281,7 @@ export class TcpPrinter {
           break;
         }
         default: {
-          // Unknown options (and the rarely seen TCP-AO/MPTCP) as hex, like tcpdump's default case.
+          // Unknown options (and MPTCP, whose details we do not print) as hex, like tcpdump's default case.
           datalen = len - 2;
           if (datalen) out.print(' 0x');
           for (let i = 0; i < datalen; i++) {

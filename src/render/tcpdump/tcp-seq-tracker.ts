@@ -4,42 +4,68 @@
  * initial numbers on the first ACK-carrying segment (or a new SYN), and never forgets them.
  * The numbers are kept here exactly as it does, quirks included, so the lines match.
  */
-export interface SeqBase {
-  /** Initial sequence number of the side that sorts first, and of the other side. */
+export interface RelativeNumbers {
   seq: number;
   ack: number;
+  /** Bases used for SACK blocks. */
+  baseSeq: number;
+  baseAck: number;
+  /** True when this segment travels from the side that sorts second. */
+  reversed: boolean;
 }
 
-export interface RelativeNumbers {
-  readonly seq: number;
-  readonly ack: number;
-  /** Bases used for SACK blocks. */
-  readonly baseSeq: number;
-  readonly baseAck: number;
-  /** True when this segment travels from the side that sorts second. */
-  readonly reversed: boolean;
+/** Addresses as numbers (IPv4) or hex strings (IPv6): both compare like tcpdump's memcmp. */
+export type AddressKey = number | string;
+
+interface Entry {
+  readonly lo: AddressKey;
+  readonly hi: AddressKey;
+  readonly ports: number;
+  seq: number;
+  ack: number;
 }
 
 const u32 = (n: number): number => n >>> 0;
 
 export class TcpSeqTracker {
-  private readonly table = new Map<string, SeqBase>();
+  /** Buckets by a cheap hash; entries compared in full. */
+  private readonly table = new Map<number | string, Entry[]>();
+  /** Reused result: callers read it before the next call. */
+  private readonly result: RelativeNumbers = { seq: 0, ack: 0, baseSeq: 0, baseAck: 0, reversed: false };
 
-  /**
-   * Relative numbers for an ACK-carrying segment. `srcKey`/`dstKey` are the addresses in a form
-   * that compares like their bytes (tcpdump compares raw addresses when the ports are equal).
-   */
-  relative(srcKey: string, dstKey: string, srcPort: number, dstPort: number, seq: number, ack: number, isSyn: boolean): RelativeNumbers {
-    const reversed = srcPort > dstPort || (srcPort === dstPort && srcKey > dstKey);
-    const key = reversed ? `${dstKey}|${srcKey}|${dstPort}|${srcPort}` : `${srcKey}|${dstKey}|${srcPort}|${dstPort}`;
-    let base = this.table.get(key);
-    if (base === undefined || isSyn) {
-      base = reversed ? { seq: u32(ack - 1), ack: seq } : { seq, ack: u32(ack - 1) };
-      this.table.set(key, base);
-      return { seq, ack, baseSeq: base.seq, baseAck: base.ack, reversed };
+  /** Relative numbers for an ACK-carrying segment. */
+  relative(src: AddressKey, dst: AddressKey, srcPort: number, dstPort: number, seq: number, ack: number, isSyn: boolean): RelativeNumbers {
+    const reversed = srcPort > dstPort || (srcPort === dstPort && src > dst);
+    const lo = reversed ? dst : src;
+    const hi = reversed ? src : dst;
+    const ports = reversed ? dstPort * 65536 + srcPort : srcPort * 65536 + dstPort;
+    const hash = typeof lo === 'number' ? (lo ^ (hi as number) ^ ports) >>> 0 : `${lo}${hi}${ports}`;
+    let bucket = this.table.get(hash);
+    if (bucket === undefined) {
+      bucket = [];
+      this.table.set(hash, bucket);
     }
-    return reversed
-      ? { seq: u32(seq - base.ack), ack: u32(ack - base.seq), baseSeq: base.seq, baseAck: base.ack, reversed }
-      : { seq: u32(seq - base.seq), ack: u32(ack - base.ack), baseSeq: base.seq, baseAck: base.ack, reversed };
+    const entry = bucket.find((e) => e.lo === lo && e.hi === hi && e.ports === ports);
+    const r = this.result;
+    r.reversed = reversed;
+    if (entry === undefined || isSyn) {
+      const baseSeq = reversed ? u32(ack - 1) : seq;
+      const baseAck = reversed ? seq : u32(ack - 1);
+      if (entry === undefined) bucket.push({ lo, hi, ports, seq: baseSeq, ack: baseAck });
+      else {
+        entry.seq = baseSeq;
+        entry.ack = baseAck;
+      }
+      r.seq = seq;
+      r.ack = ack;
+      r.baseSeq = baseSeq;
+      r.baseAck = baseAck;
+      return r;
+    }
+    r.seq = u32(seq - (reversed ? entry.ack : entry.seq));
+    r.ack = u32(ack - (reversed ? entry.seq : entry.ack));
+    r.baseSeq = entry.seq;
+    r.baseAck = entry.ack;
+    return r;
   }
 }
