@@ -42,6 +42,7 @@ big_load_configs() {
             echo "url = \"http://$SERVICE_HOST$route\""
             echo "connect-to = \"${SERVICE_HOST%:*}:${SERVICE_HOST#*:}:$SIDECAR\""
             echo 'output = "/dev/null"'
+            # shellcheck disable=SC2028  # curl expands this \n, not echo
             echo 'write-out = "%{http_code}\n"'
             echo 'max-time = 30'
             if [[ -n $extra ]]; then echo "$extra"; fi
@@ -83,8 +84,8 @@ cmd_big() {
     lab_up
     big_load_configs "$requests" "$RUN/load"
     # -B: a larger kernel buffer (KiB), the load is bursty.
-    capture_start seed.pcap "$NS_CLIENT" client -- \
-        tcpdump -Z root -B 32768 -i eth0 -w "$STAGE/seed.pcap"
+    capture_start seed.pcap "$NS_CLIENT" -- \
+        "${TCPDUMP[@]}" -B 32768 -i eth0 -w "$STAGE/seed.pcap"
     find "$RUN/load" -name 'conn-*.conf' | sort -V |
         xargs -P 4 -I{} ip netns exec "$NS_CLIENT" curl -sS -K {} >"$STAGE/load.log"
     sidecar_quit

@@ -2,16 +2,17 @@
 # shadowdump capture lab: real mirrored HTTP traffic between network namespaces, captured
 # with the real tools, plus the servers' own logs as ground truth.  Run as root.
 #
-#   lab.sh [captures]              regenerate captures/lab/ (main run + lossy run)
+#   lab.sh [captures]              regenerate captures/lab/ (runs main, lossy, lossy-unseen)
 #   lab.sh big OUT.pcap [--packets N] [--requests R]
-#                                  a benchmark capture of >= N packets (default 3000000)
-#                                  made from R real requests (default 6000), replicated
+#                                  a benchmark capture of exactly N packets (default
+#                                  3000000) replicated from R real requests (default 6000)
 #   lab.sh up                      start a lab for manual use (namespaces sd-lab-*)
 #   lab.sh traffic                 send the standard request plan through a lab that is up
 #   lab.sh down                    stop it
 #   lab.sh clean                   remove leftovers of runs that died
 #
-# Nothing leaves the namespaces the script creates; every run cleans up on exit.
+# LAB_KEEP=1 keeps /tmp/sd-<pid> (configs, logs, raw captures) for debugging until the
+# next run.  Nothing leaves the namespaces the script creates; every run cleans up on exit.
 set -euo pipefail
 
 LAB_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -24,12 +25,12 @@ OUT_DIR=$REPO/captures/lab
 # shellcheck source=big.sh
 . "$LAB_DIR/big.sh"
 
-usage() { sed -n '4,12s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"; exit "${1:-2}"; }
+usage() { sed -n '4,15s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"; exit "${1:-2}"; }
 
 require_root_and_tools() {
     [[ $(id -u) == 0 ]] || die "run as root (namespaces, tcpdump)"
     local t
-    for t in ip nginx tcpdump dumpcap tshark capinfos curl python3 iptables ss "$@"; do
+    for t in ip nginx tcpdump dumpcap tshark capinfos curl python3 iptables nft ss "$@"; do
         command -v "$t" >/dev/null || die "$t not found (apt-get install -y the package providing it)"
     done
     [[ -e /usr/lib/nginx/modules/ngx_http_echo_module.so ]] ||
@@ -63,26 +64,33 @@ lab_run() {
 # main: one plan watched from every capture point at once, so these captures differ
 # only in where and how they were taken, and share one ground truth.
 main_captures() {
-    local tcpdump=(tcpdump -Z root) # -Z root: write the file without dropping privileges
-    capture_start client-eth0.pcap "$NS_CLIENT" client -- \
-        "${tcpdump[@]}" -i eth0 -w "$STAGE/client-eth0.pcap"
-    capture_start client-eth0.pcapng "$NS_CLIENT" client -- \
+    capture_start client-eth0.pcap "$NS_CLIENT" -- \
+        "${TCPDUMP[@]}" -i eth0 -w "$STAGE/client-eth0.pcap"
+    capture_start client-eth0.pcapng "$NS_CLIENT" -- \
         dumpcap -i eth0 -w "$STAGE/client-eth0.pcapng"
-    capture_start client-eth0-nsec.pcap "$NS_CLIENT" client -- \
-        "${tcpdump[@]}" -i eth0 --time-stamp-precision=nano -w "$STAGE/client-eth0-nsec.pcap"
-    capture_start client-eth0-snap96.pcap "$NS_CLIENT" client -- \
-        "${tcpdump[@]}" -i eth0 -s 96 -w "$STAGE/client-eth0-snap96.pcap"
-    capture_start any.pcap "$NS_CLIENT" client -- \
-        "${tcpdump[@]}" -i any -w "$STAGE/any.pcap"
-    capture_start node-bridge.pcap "$NS_NODE" node -- \
-        "${tcpdump[@]}" -i br0 -w "$STAGE/node-bridge.pcap"
+    capture_start client-eth0-nsec.pcap "$NS_CLIENT" -- \
+        "${TCPDUMP[@]}" -i eth0 --time-stamp-precision=nano -w "$STAGE/client-eth0-nsec.pcap"
+    capture_start client-eth0-snap96.pcap "$NS_CLIENT" -- \
+        "${TCPDUMP[@]}" -i eth0 -s 96 -w "$STAGE/client-eth0-snap96.pcap"
+    capture_start any.pcap "$NS_CLIENT" -- \
+        "${TCPDUMP[@]}" -i any -w "$STAGE/any.pcap"
+    capture_start node-bridge.pcap "$NS_NODE" -- \
+        "${TCPDUMP[@]}" -i br0 -w "$STAGE/node-bridge.pcap"
 }
 
 # lossy: 5 % of inbound TCP segments dropped in every pod, watched from the bridge.
 lossy_captures() {
-    lossy_on 0.05
-    capture_start lossy.pcap "$NS_NODE" node -- \
-        tcpdump -Z root -i br0 -w "$STAGE/lossy.pcap"
+    drop_in_pods 0.05
+    capture_start lossy.pcap "$NS_NODE" -- \
+        "${TCPDUMP[@]}" -i br0 -w "$STAGE/lossy.pcap"
+}
+
+# lossy-unseen: 10 % of TCP frames dropped on their way into the bridge, before the
+# capture point on br0 sees them.
+lossy_unseen_captures() {
+    drop_on_bridge 10
+    capture_start lossy-unseen.pcap "$NS_NODE" -- \
+        "${TCPDUMP[@]}" -i br0 -w "$STAGE/lossy-unseen.pcap"
 }
 
 cmd_captures() {
@@ -91,6 +99,7 @@ cmd_captures() {
     scratch
     lab_run main main_captures
     lab_run lossy lossy_captures
+    lab_run lossy-unseen lossy_unseen_captures
     # Checks every file (readable, size, retransmissions where expected) before anything
     # in captures/lab is replaced, then writes the files and their README.
     python3 "$LAB_DIR/publish.py" "$STAGE" "$OUT_DIR"
@@ -104,11 +113,16 @@ case ${1:-captures} in
         require_root_and_tools
         lab_init lab
         lab_down
+        # A lab that failed to come up is not left half-built.
+        trap '(($? == 0)) || lab_down' EXIT
         lab_up
-        mkdir -p "$STAGE"
         log "try: ip netns exec $NS_CLIENT curl -v --connect-to $SERVICE_HOST:$SIDECAR http://$SERVICE_HOST/users/7"
         ;;
-    traffic) lab_init lab; traffic_plan ;;
+    traffic)
+        lab_init lab
+        [[ -e $RUN/sidecar.pid ]] || die "no lab is up: run 'lab.sh up' first"
+        traffic_plan
+        ;;
     down) lab_init lab; lab_down; rm -rf -- "$LAB_TMP" ;;
     clean) lab_clean_stale ;;
     -h | --help | help) usage 0 ;;

@@ -65,7 +65,7 @@ ns_kill_and_delete() {
             sleep 0.2
         done
         # shellcheck disable=SC2086
-        [[ -n $pids ]] && kill -KILL $pids 2>/dev/null || true
+        if [[ -n $pids ]]; then kill -KILL $pids 2>/dev/null || true; fi
     fi
     ip netns delete "$ns" 2>/dev/null || true
 }
@@ -97,6 +97,7 @@ lab_clean_stale() {
 
 # Fixed MACs (02:42 + the IPv4 address, as docker does) keep captures comparable between
 # runs; node-side veth ends get 02:00 + the same.
+# shellcheck disable=SC2086  # splitting the address at its dots is the point
 mac_for() { local prefix=$1 IFS=.; set -- $2; printf '%s:%02x:%02x:%02x:%02x' "$prefix" "$1" "$2" "$3" "$4"; }
 
 net_up() {
@@ -107,9 +108,11 @@ net_up() {
         in_ns "$ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1
         ip -n "$ns" link set lo up
     done
+    # multicast off: no IGMP reports from br0, whose timing would make captures started a
+    # moment apart differ by a packet.
     ip -n "$NS_NODE" link add br0 address "$(mac_for 02:42 "$BRIDGE_IP")" type bridge
     ip -n "$NS_NODE" addr add "$BRIDGE_IP/24" dev br0
-    ip -n "$NS_NODE" link set br0 up
+    ip -n "$NS_NODE" link set br0 multicast off up
 
     local pod ip
     for pod in client:$CLIENT_IP v1:$V1_IP v2:$V2_IP; do
@@ -121,7 +124,7 @@ net_up() {
             peer name eth0 address "$(mac_for 02:42 "$ip")" netns "$ns"
         ip -n "$NS_NODE" link set "veth-${pod%%:*}" master br0 up
         ip -n "$ns" addr add "$ip/24" dev eth0
-        ip -n "$ns" link set eth0 up
+        ip -n "$ns" link set eth0 multicast off up
         ip -n "$ns" route add default via "$BRIDGE_IP"
     done
 }
@@ -205,25 +208,26 @@ lab_up() {
 }
 
 # ---------------------------------------------------------------------------------------
-# Captures.  capture_start NAME NS ROLE -- CMD...: run a capture tool inside NS (CMD
-# writes $STAGE/NAME) and wait until it really captures: the tools print a banner once
-# the socket is open, and traffic sent before that would be missing.  The command is
-# recorded for the README with ROLE standing for the namespace (whose name carries a
-# PID) and without the staging directory.
+# Captures.  capture_start NAME NS -- CMD...: run a capture tool inside NS (CMD writes
+# $STAGE/NAME) and wait until it really captures: the tools print a banner once the
+# socket is open, and traffic sent before that would be missing.  The command line is
+# recorded for the README, without the staging directory and with the run's PID left
+# out of the namespace name.
+
+# -Z root: tcpdump drops to user tcpdump before opening -w, which may not write here.
+TCPDUMP=(tcpdump -Z root)
 
 capture_start() {
-    local name=$1 ns=$2 role=$3
-    shift 4
+    local name=$1 ns=$2
+    shift 3
     local err=$STAGE/$name.stderr
     # Not through in_ns: a function run with & would put a subshell between $! and the
     # tool, and SIGINT to that subshell would not reach the tool.  `ip netns exec` execs.
     ip netns exec "$ns" "$@" 2>"$err" &
-    local pid=$!
-    CAPTURES+=("$pid:$name")
+    CAPTURES+=("$!:$name")
     wait_for "capture $name to start" grep -qE '(listening on|Capturing on)' "$err"
-    local cmd="$*"
-    printf '%s\t%s\t%s\tip netns exec %s %s\n' \
-        "$name" "$RUN_NAME" "$role" "$role" "${cmd//$STAGE\//}" >>"$STAGE/captures.tsv"
+    local cmd="ip netns exec ${ns/#$LAB_PREFIX/sd-<pid>} $*"
+    printf '%s\t%s\t%s\n' "$name" "$RUN_NAME" "${cmd//$STAGE\//}" >>"$STAGE/captures.tsv"
 }
 
 # Stop every running capture (SIGINT makes tcpdump/dumpcap flush and print their stats)
@@ -238,19 +242,37 @@ capture_stop_all() {
     for entry in "${CAPTURES[@]}"; do
         pid=${entry%%:*} name=${entry#*:}
         wait "$pid" || true
-        if grep -qE '[1-9][0-9]* packets? dropped' "$STAGE/$name.stderr"; then
+        # tcpdump: "N packets dropped by kernel"; dumpcap: "received/dropped ...: R/D".
+        if grep -qE "[1-9][0-9]* packets? dropped|dropped on interface '[^']*': [0-9]+/[1-9]" \
+            "$STAGE/$name.stderr"; then
             die "capture $name dropped packets: $(tr '\n' ' ' <"$STAGE/$name.stderr")"
         fi
     done
     CAPTURES=()
 }
 
-# Random loss on a pod's eth0 INPUT.  Captured on the bridge, a dropped segment is seen
-# once there (before the pod's netfilter eats it) and again when it is retransmitted.
-lossy_on() {
+# Two kinds of random loss, seen differently from a capture on br0:
+# drop_in_pods: a pod's INPUT chain drops inbound segments.  br0 saw the segment before
+#   the pod threw it away, so the capture holds it twice: original and retransmission.
+# drop_on_bridge: the bridge drops frames as they enter it (nftables bridge prerouting,
+#   before br0's packet taps).  The capture never sees the original: a hole in the
+#   sequence space, later data, then the retransmission filling the hole out of order.
+drop_in_pods() {
     local ns probability=$1
     for ns in "$NS_CLIENT" "$NS_V1" "$NS_V2"; do
         in_ns "$ns" iptables -w -A INPUT -i eth0 -p tcp \
             -m statistic --mode random --probability "$probability" -j DROP
     done
+}
+
+drop_on_bridge() {
+    local percent=$1
+    in_ns "$NS_NODE" nft -f - <<EOF
+table bridge lab_loss {
+    chain prerouting {
+        type filter hook prerouting priority -300; policy accept;
+        ip protocol tcp numgen random mod 100 < $percent drop
+    }
+}
+EOF
 }

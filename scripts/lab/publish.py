@@ -4,7 +4,7 @@
 usage: publish.py STAGE_DIR OUT_DIR
 
 STAGE_DIR holds what lab.sh produced: the capture files, captures.tsv (name, run,
-namespace role, command) and per run <run>.truth.ndjson, <run>.sidecar.ndjson and
+command) and per run <run>.truth.ndjson, <run>.sidecar.ndjson and
 <run>.summary.json.  Every capture must open with tcpdump and capinfos, stay under
 MAX_FILE bytes, and the lossy run must really contain retransmissions; only then are the
 lab files in OUT_DIR replaced.  Each capture gets <stem>.truth.ndjson next to it (a copy
@@ -57,7 +57,7 @@ def tshark_counts(path):
 
 
 with open(os.path.join(stage, "captures.tsv")) as f:
-    captures = [dict(zip(("name", "run", "role", "command"), line.rstrip("\n").split("\t")))
+    captures = [dict(zip(("name", "run", "command"), line.rstrip("\n").split("\t")))
                 for line in f]
 
 total = 0
@@ -76,8 +76,10 @@ for c in captures:
         fail(f"{c['name']} is {size} bytes, over {MAX_FILE}: shrink the plan")
     print(f"   {c['info']['Number of packets']} packets, {size} bytes, "
           f"{c['info']['File encapsulation']}; tshark: {c['counts']}", file=sys.stderr)
-    if c["run"] == "lossy" and c["counts"]["retransmission"] == 0:
+    if c["run"].startswith("lossy") and c["counts"]["retransmission"] == 0:
         fail(f"{c['name']} has no retransmissions: the drop rules did not bite")
+    if c["run"] == "lossy-unseen" and c["counts"]["lost_segment"] == 0:
+        fail(f"{c['name']} has no holes: the bridge drop rule did not bite")
 
 runs = sorted({c["run"] for c in captures})
 summaries = {}
@@ -119,14 +121,20 @@ WHAT = {
     "client-eth0-nsec.pcap": "the same packets with nanosecond timestamps (magic `a1b23c4d`).",
     "client-eth0-snap96.pcap": "the same packets cut to 96 bytes: headers plus the first ~30 "
                                "payload bytes; HTTP mostly unparseable, TCP intact.",
-    "any.pcap": "`-i any` in the client pod: LINUX_SLL2 with interface index and direction; "
+    "any.pcap": "`-i any` in the client pod: LINUX_SLL2 with interface index (1 = lo, "
+                "2 = eth0; tcpdump elsewhere prints its own names for them) and direction; "
                 "shows the loopback leg app -> sidecar (127.0.0.1:15001) as well as eth0, so "
-                "every request appears twice (app view and upstream view).",
+                "every sidecar request appears twice (app view and upstream view).",
     "node-bridge.pcap": "br0 in the node namespace: every pod-to-pod frame (the bridge is "
                         "promiscuous under tcpdump); no loopback leg.",
     "lossy.pcap": "a second run of the same plan with 5 % of inbound TCP segments dropped "
                   "in each pod (iptables `statistic`), captured on br0, where a dropped "
                   "segment is seen once and then again as its retransmission.",
+    "lossy-unseen.pcap": "a third run with 10 % of TCP frames dropped as they enter the "
+                         "bridge (nftables bridge prerouting), before br0's capture point: "
+                         "the capture has holes (\"previous segment not captured\") that "
+                         "retransmissions fill later, out of order. Every byte a server "
+                         "received is still in the file, just not in sequence order.",
 }
 
 lines = []
@@ -153,14 +161,15 @@ w("* `<run>.sidecar.ndjson`: the sidecar's log for the run: `leg` `app` (request
   "to v2, with v2's `upstream_status`).")
 w("* Captures of the same run share their truth (the truth files are identical copies).\n")
 
-w("| file | run | link type | packets | bytes | tshark: retrans / out-of-order / lost / dup-ack | HTTP req / resp (tshark) | command (in the named namespace) |")
-w("|---|---|---|---|---|---|---|---|")
+w("| file | run | link type | packets | bytes | time-ordered | tshark: retrans / out-of-order / lost / dup-ack | HTTP req / resp (tshark) | command |")
+w("|---|---|---|---|---|---|---|---|---|")
 for c in captures:
     i, k = c["info"], c["counts"]
     retrans = k["retransmission"]
     w(f"| `{c['name']}` | {c['run']} | {i['File encapsulation']} ({i['File type']}, "
       f"{i['File time precision']}, snaplen {i['Packet size limit']}) | "
       f"{i['Number of packets']} | {os.path.getsize(os.path.join(out, c['name']))} | "
+      f"{i['Strict time order'].lower()} | "
       f"{retrans} / {k['out_of_order']} / {k['lost_segment']} / {k['duplicate_ack']} | "
       f"{k['http_requests']} / {k['http_responses']} | `{c['command']}` |")
 w("")
@@ -208,10 +217,15 @@ length), `/status/503` (v1 200, v2 503), `/slow` (slower), `/version` (names its
 level 1 instead of 6: other bytes on the wire, same decoded text). Everything else is
 byte-identical apart from the `Date` header.
 
-Notes: sockets on veth use checksum offload, so TCP checksums of packets sent by the
-captured host are not valid in `client-eth0*`/`any` ("incorrect cksum" with `tcpdump -v`);
-segmentation offload can also produce frames larger than the MTU. Both are what a
-capture on a real node looks like.
+tshark's HTTP counts in the table use its default preferences (no out-of-order
+reassembly) and fall short where the capture is cut (`snap96`) or out of order
+(`lossy-unseen`); the truth files are what the servers really saw.
+
+Notes: veth and loopback hand packets over with checksum offload, so nearly every TCP
+checksum in these files is invalid ("incorrect cksum" with `tcpdump -v`; IP header
+checksums are fine); segmentation offload also produces frames larger than the MTU (up to ~25 KB), and
+timestamps are occasionally 1 µs out of order (packets from different CPUs). All of
+this is what a capture on a real node looks like.
 """)
 with open(os.path.join(out, "README.md"), "w") as f:
     f.write("\n".join(lines))

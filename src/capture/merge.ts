@@ -12,21 +12,21 @@ interface Cursor {
   pos: number;
 }
 
-/** Strict order on the cursors' next frames: time, then input order (stable for equal times). */
-function before(a: Cursor, b: Cursor): boolean {
-  const fa = a.batch[a.pos];
-  const fb = b.batch[b.pos];
-  if (fa.tsSec !== fb.tsSec) return fa.tsSec < fb.tsSec;
-  if (fa.tsNsec !== fb.tsNsec) return fa.tsNsec < fb.tsNsec;
-  return a.index < b.index;
-}
-
-/** Would frame f come out before cursor c's next frame? (f is from an input with index `index`.) */
+/**
+ * Would frame f (from input `index`) come out before cursor c's next frame? Time first; on equal
+ * times the later input goes first, as mergecap does, so `-r a -r b` prints what
+ * `mergecap a b | tcpdump -r -` prints.
+ */
 function frameBefore(f: Frame, index: number, c: Cursor): boolean {
   const g = c.batch[c.pos];
   if (f.tsSec !== g.tsSec) return f.tsSec < g.tsSec;
   if (f.tsNsec !== g.tsNsec) return f.tsNsec < g.tsNsec;
-  return index < c.index;
+  return index > c.index;
+}
+
+/** Strict order on the cursors' next frames. */
+function before(a: Cursor, b: Cursor): boolean {
+  return frameBefore(a.batch[a.pos], a.index, b);
 }
 
 /** Binary min-heap of cursors, ordered by their next frame. */
@@ -83,7 +83,7 @@ export interface MergeOptions {
 
 /**
  * Merges sources into one, in timestamp order (like mergecap): a k-way merge by (tsSec,
- * tsNsec), stable by input order for equal times. Inputs are expected in time order, as
+ * tsNsec); on equal times the later input first, as mergecap does. Inputs are expected in time order, as
  * captures are; each input's own order is kept whatever it is. Reads each
  * input only as far as needed (one batch ahead), so backpressure carries through. Frames keep
  * their own linkType and interfaceId; the merged source reports the first input's link type.

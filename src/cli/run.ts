@@ -1,4 +1,5 @@
 import type { Writable } from 'node:stream';
+import { AnomalyCounter } from '../core/anomalies.js';
 import { ShadowdumpError, UsageError } from '../core/errors.js';
 import { linkTypeDescription, linkTypeName } from '../core/link-type.js';
 import { openCapture } from '../capture/open-capture.js';
@@ -41,7 +42,8 @@ export async function run(argv: readonly string[], io: CliIo = PROCESS_IO): Prom
 
   const printer = new PacketPrinter({ timestamps: options.timestamps, payload: options.payload, numericPorts: options.numeric >= 2 });
   const out = new LineWriter(io.stdout);
-  for await (const batch of packetStream(source, { filter, count: options.count })) {
+  const anomalies = new AnomalyCounter();
+  for await (const batch of packetStream(source, { filter, count: options.count, anomalies })) {
     let mustFlush = false;
     for (const frame of batch.frames) mustFlush = out.push(printer.format(frame)) || mustFlush;
     if (mustFlush) await out.flush();
@@ -49,6 +51,10 @@ export async function run(argv: readonly string[], io: CliIo = PROCESS_IO): Prom
   }
   await out.flush();
   for (const s of sources) for (const w of s.warnings) io.stderr.write(`shadowdump: warning: ${s.name}: ${w.message}\n`);
+  if (anomalies.total > 0) {
+    const kinds = anomalies.entries().map(([name, n]) => `${name.replace(/^decode\./, '')} ${n}`);
+    io.stderr.write(`shadowdump: ${anomalies.total} packets could not be fully decoded (${kinds.join(', ')})\n`);
+  }
   return 0;
 }
 

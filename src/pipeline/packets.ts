@@ -1,3 +1,4 @@
+import type { AnomalyCounter } from '../core/anomalies.js';
 import type { Frame } from '../core/frame.js';
 import type { CaptureSource } from '../capture/source.js';
 import { decodeFrame } from '../decode/decode.js';
@@ -10,6 +11,8 @@ export interface PacketStreamOptions {
   readonly filter?: PacketFilter;
   /** Stop after this many accepted packets (-c). */
   readonly count?: number;
+  /** Counts accepted packets that could not be fully decoded, by failure kind ("decode.truncated-tcp"). */
+  readonly anomalies?: AnomalyCounter;
 }
 
 export interface PacketBatch {
@@ -18,17 +21,24 @@ export interface PacketBatch {
 }
 
 /**
- * Frames of a source, filtered and counted, in batches. Decoding happens only when a filter
- * needs it: the packet view decodes again as tcpdump does, and unfiltered runs skip the work.
+ * Frames of a source, filtered and counted, in batches. Frames are decoded only when a filter
+ * or the anomaly count needs it.
  */
 export async function* packetStream(source: CaptureSource, options: PacketStreamOptions = {}): AsyncIterable<PacketBatch> {
   const limit = options.count ?? Infinity;
-  const filter = options.filter;
+  const { filter, anomalies } = options;
   let accepted = 0;
   if (limit <= 0) return;
+  const keep = (frame: Frame): boolean => {
+    if (!filter && !anomalies) return true;
+    const packet = decodeFrame(frame);
+    if (filter && !filter(packet)) return false;
+    if (anomalies && packet.failure) anomalies.add(`decode.${packet.failure.kind}`);
+    return true;
+  };
   for await (const batch of source.batches()) {
     let frames: readonly Frame[] = batch;
-    if (filter) frames = batch.filter((frame) => filter(decodeFrame(frame)));
+    if (filter || anomalies) frames = batch.filter(keep);
     if (accepted + frames.length >= limit) {
       yield { frames: frames.slice(0, limit - accepted) };
       return;
