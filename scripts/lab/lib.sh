@@ -108,11 +108,11 @@ net_up() {
         in_ns "$ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1
         ip -n "$ns" link set lo up
     done
-    # multicast off: no IGMP reports from br0, whose timing would make captures started a
-    # moment apart differ by a packet.
-    ip -n "$NS_NODE" link add br0 address "$(mac_for 02:42 "$BRIDGE_IP")" type bridge
+    # No multicast snooping: with it br0 joins 224.0.0.106 and sends IGMP reports at
+    # random moments, so captures started a moment apart would differ by a packet.
+    ip -n "$NS_NODE" link add br0 address "$(mac_for 02:42 "$BRIDGE_IP")" type bridge mcast_snooping 0
     ip -n "$NS_NODE" addr add "$BRIDGE_IP/24" dev br0
-    ip -n "$NS_NODE" link set br0 multicast off up
+    ip -n "$NS_NODE" link set br0 up
 
     local pod ip
     for pod in client:$CLIENT_IP v1:$V1_IP v2:$V2_IP; do
@@ -124,7 +124,7 @@ net_up() {
             peer name eth0 address "$(mac_for 02:42 "$ip")" netns "$ns"
         ip -n "$NS_NODE" link set "veth-${pod%%:*}" master br0 up
         ip -n "$ns" addr add "$ip/24" dev eth0
-        ip -n "$ns" link set eth0 multicast off up
+        ip -n "$ns" link set eth0 up
         ip -n "$ns" route add default via "$BRIDGE_IP"
     done
 }

@@ -60,7 +60,9 @@ function walkEtherType(data: Buffer, type: number, offset: number, extra: Partia
   }
   if (type <= MAX_8023_LENGTH) {
     // 802.3 length field: only LLC/SNAP carrying an EtherType is followed.
-    if (data.length >= offset + 8 && data[offset] === 0xaa && data[offset + 1] === 0xaa && data[offset + 2] === 0x03) {
+    if (data.length < offset + 3) return failed('truncated-link', 'frame ends inside the 802.2 LLC header', data.length);
+    if (data[offset] === 0xaa && data[offset + 1] === 0xaa && data[offset + 2] === 0x03) {
+      if (data.length < offset + 8) return failed('truncated-link', 'frame ends inside the SNAP header', data.length);
       return result(offset + 8, data.readUInt16BE(offset + 6), vlans ?? NO_VLANS, extra);
     }
     return result(offset, -1, vlans ?? NO_VLANS, extra);
@@ -134,6 +136,7 @@ export function decodeLink(linkType: number, data: Buffer): LinkDecode {
     case LinkType.RAW_BSD:
     case LinkType.IPV4:
     case LinkType.IPV6:
+      if (data.length === 0) return failed('truncated-link', 'empty raw IP frame');
       return result(0, ipVersionEtherType(data, 0), NO_VLANS);
     case LinkType.LINUX_SLL:
       if (data.length < SLL_HEADER) return failed('truncated-link', 'frame shorter than a Linux cooked header', data.length);
