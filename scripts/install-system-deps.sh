@@ -3,11 +3,11 @@
 #   libpcap-dev       headers the `cap` addon builds against (live capture)
 #   tcpdump, tshark,  the oracles the tests compare against, and what the capture
 #   tcpflow           lab uses to record traffic
-#   nginx-light, curl, iproute2, iptables, tcpreplay, wireshark-common
+#   nginx-light, curl, iproute2, iptables, nftables, tcpreplay, wireshark-common
 #                     the capture lab (scripts/lab) and the benchmarks
 set -euo pipefail
 export DEBIAN_FRONTEND=noninteractive
-packages=(libpcap-dev tcpdump tshark tcpflow wireshark-common tcpreplay nginx-light curl iproute2 iptables procps tmux time)
+packages=(libpcap-dev tcpdump tshark tcpflow wireshark-common tcpreplay nginx-light curl iproute2 iptables procps tmux time nftables)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

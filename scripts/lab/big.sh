@@ -101,37 +101,38 @@ cmd_big() {
     log "seed: $requests requests, $seed_packets packets over ${seed_seconds}s ($((SECONDS - t0)) s so far)"
     ((seed_packets > 0)) || die "empty seed capture"
 
-    # 2. Replicate, $(nproc) copies at a time, appending in order.
+    # 2. Replicate, $(nproc) copies at a time, appending in order.  Copy numbers stay far
+    # below 59723, the one whose addresses would be the seed's own (10.233.75.0/24).
     local copies=$(((packets + seed_packets - 1) / seed_packets))
-    local span=$((${seed_seconds%.*} + 1))
-    local k batch j
-    local jobs
+    local span=$((${seed_seconds%.*} + 1)) jobs k j last pids=()
     jobs=$(nproc)
-    ((copies <= 65535)) || die "too many copies ($copies): raise --requests"
-    : >"$out"
-    for ((k = 0; k < copies; k += jobs)); do
-        batch=()
-        for ((j = k; j < k + jobs && j < copies; j++)); do
+    ((copies <= 50000)) || die "too many copies ($copies): raise --requests"
+    PARTIAL_OUTPUT=$out.partial
+    : >"$PARTIAL_OUTPUT"
+    for ((k = 0; k < copies; k = last)); do
+        last=$((k + jobs < copies ? k + jobs : copies))
+        for ((j = k; j < last; j++)); do
             big_copy "$seed" "$j" $((j * span)) "$STAGE/copy-$j.pcap" &
-            batch+=("$!:$j")
+            pids[j]=$!
         done
-        for j in "${batch[@]}"; do
-            wait "${j%%:*}" || die "copy ${j#*:} failed"
-            local part=$STAGE/copy-${j#*:}.pcap
-            if ((${j#*:} == copies - 1)); then
+        for ((j = k; j < last; j++)); do
+            wait "${pids[j]}" || die "copy $j failed"
+            if ((j == copies - 1)); then
                 # The last copy only up to N packets in total.
-                local keep=$((packets - (copies - 1) * seed_packets))
-                editcap -F pcap -r "$part" "$part.cut" "1-$keep"
-                mv "$part.cut" "$part"
+                editcap -F pcap -r "$STAGE/copy-$j.pcap" "$STAGE/cut.pcap" \
+                    "1-$((packets - j * seed_packets))"
+                mv "$STAGE/cut.pcap" "$STAGE/copy-$j.pcap"
             fi
-            if ((${j#*:} == 0)); then cat "$part" >>"$out"; else tail -c +25 "$part" >>"$out"; fi
-            rm -f "$part"
+            if ((j == 0)); then cat "$STAGE/copy-$j.pcap"; else tail -c +25 "$STAGE/copy-$j.pcap"; fi >>"$PARTIAL_OUTPUT"
+            rm -f "$STAGE/copy-$j.pcap"
         done
     done
 
     local total
-    total=$(capinfos -T -r -c "$out" | cut -f2)
+    total=$(capinfos -T -r -c "$PARTIAL_OUTPUT" | cut -f2)
     ((total == packets)) || die "$out has $total packets, wanted $packets"
+    mv "$PARTIAL_OUTPUT" "$out"
+    PARTIAL_OUTPUT=""
     log "$out: $total packets, $(stat -c %s "$out") bytes, $copies copies of the seed, $((SECONDS - t0)) s"
     echo "$total"
 }

@@ -39,10 +39,13 @@ require_root_and_tools() {
 
 # Scratch space for this invocation, removed however the script ends (with any lab
 # instance still up).  Leftovers of invocations that died harder are removed first.
+# PARTIAL_OUTPUT names a result being written outside the scratch space; it is removed
+# too unless the command finished, so nobody mistakes a half-written file for a result.
 scratch() {
     lab_clean_stale
     lab_init $$
-    trap 'lab_down; [[ -n ${LAB_KEEP:-} ]] || rm -rf -- "$LAB_TMP"' EXIT
+    PARTIAL_OUTPUT=""
+    trap 'lab_down; [[ -z $PARTIAL_OUTPUT ]] || rm -f -- "$PARTIAL_OUTPUT"; [[ -n ${LAB_KEEP:-} ]] || rm -rf -- "$LAB_TMP"' EXIT
     trap 'exit 130' INT TERM
     mkdir -p "$STAGE"
 }

@@ -49,8 +49,8 @@ in_ns() { local ns=$1; shift; ip netns exec "$ns" "$@"; }
 # ---------------------------------------------------------------------------------------
 # Teardown.  Everything a lab starts runs inside one of its namespaces, so
 # `ip netns pids` finds exactly our processes (nginx masters/workers, tcpdump, dumpcap)
-# without matching anything by name.  iptables rules live in the namespaces and vanish
-# with them.
+# without matching anything by name.  iptables/nftables rules live in the namespaces and
+# vanish with them.
 
 ns_kill_and_delete() {
     local ns=$1 pids
@@ -87,8 +87,9 @@ lab_clean_stale() {
         ns_kill_and_delete "$ns"
     done
     for dir in /tmp/sd-[0-9]*; do
-        [[ -d $dir ]] || continue
-        kill -0 "${dir#/tmp/sd-}" 2>/dev/null || rm -rf -- "$dir"
+        tag=${dir#/tmp/sd-}
+        [[ -d $dir && $tag =~ ^[0-9]+$ ]] || continue
+        kill -0 "$tag" 2>/dev/null || rm -rf -- "$dir"
     done
 }
 
@@ -156,8 +157,11 @@ nginx_start() {
     mkdir -p "$RUN/$name-tmp"
     in_ns "$ns" nginx -q -t -c "$conf" -e "$RUN/$name.error.log"
     in_ns "$ns" nginx -c "$conf" -e "$RUN/$name.error.log"
-    wait_for "$name listening on :$port" in_ns "$ns" sh -c "ss -Hltn 'sport = :$port' | grep -q ."
+    wait_for "$name listening on :$port" listening "$ns" "$port"
 }
+
+listening() { [[ -n $(in_ns "$1" ss -Hltn "sport = :$2") ]]; }
+no_open_connections() { [[ -z $(in_ns "$1" ss -Htan exclude listening exclude time-wait) ]]; }
 
 # wait_for WHAT CMD...: poll CMD for up to WAIT_SECONDS (default 5).  Readiness is
 # checked without sending requests, which would show up in the ground truth.
@@ -194,8 +198,7 @@ sidecar_quit() {
     in_ns "$NS_CLIENT" nginx -c "$RUN/sidecar.conf" -e "$RUN/sidecar.error.log" -s quit
     local ns
     for ns in "$NS_CLIENT" "$NS_V1" "$NS_V2"; do
-        WAIT_SECONDS=30 wait_for "connections in $ns to close" \
-            sh -c "[ -z \"\$(ip netns exec $ns ss -Htan exclude listening exclude time-wait)\" ]"
+        WAIT_SECONDS=30 wait_for "connections in $ns to close" no_open_connections "$ns"
     done
 }
 

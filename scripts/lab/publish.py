@@ -81,7 +81,7 @@ for c in captures:
     if c["run"] == "lossy-unseen" and c["counts"]["lost_segment"] == 0:
         fail(f"{c['name']} has no holes: the bridge drop rule did not bite")
 
-runs = sorted({c["run"] for c in captures})
+runs = list(dict.fromkeys(c["run"] for c in captures))  # in run order
 summaries = {}
 for r in runs:
     with open(os.path.join(stage, f"{r}.summary.json")) as f:
@@ -209,7 +209,8 @@ One bullet = one client connection, kept alive across its requests.
 * `/admin/health`, `/admin/metrics`: no mirror policy, v1 only
 * `/legacy/orders/1`, `/legacy/orders/2`: mirrored to v2 port 81 where nothing listens (SYN, RST)
 * three GETs pipelined in one write through the sidecar (`/users/8`, `/get?pipelined=1`, `/users/9`; the last with `Connection: close`)
-* straight to v1, bypassing the sidecar: POST `/post` 4 KiB with `Expect: 100-continue` (`100 Continue` on eth0), then pipelined GET `/users/10`, HEAD `/get`, GET `/status/204`
+* straight to v1, bypassing the sidecar: POST `/post` 4 KiB with `Expect: 100-continue` (`100 Continue` on eth0)
+* straight to v1, pipelined: GET `/users/10`, HEAD `/get`, GET `/status/204`
 
 What v2 answers differently: `/users/{id}` with an id ending in 7 (`score` differs, same
 length), `/status/503` (v1 200, v2 503), `/slow` (slower), `/version` (names itself),
@@ -223,9 +224,10 @@ reassembly) and fall short where the capture is cut (`snap96`) or out of order
 
 Notes: veth and loopback hand packets over with checksum offload, so nearly every TCP
 checksum in these files is invalid ("incorrect cksum" with `tcpdump -v`; IP header
-checksums are fine); segmentation offload also produces frames larger than the MTU (up to ~25 KB), and
-timestamps are occasionally 1 µs out of order (packets from different CPUs). All of
-this is what a capture on a real node looks like.
+checksums are fine); segmentation offload also produces frames larger than the MTU
+(up to ~25 KB), and timestamps are occasionally 1 µs out of order (packets from
+different CPUs). All of this is what a capture on a real node looks like. Request
+headers of the copy come in nginx's order (`Content-Length` before `X-Request-Id`).
 """)
 with open(os.path.join(out, "README.md"), "w") as f:
     f.write("\n".join(lines))
