@@ -75,6 +75,8 @@ cmd_big() {
     done
     [[ -n $out ]] || usage
     ((packets > 0 && requests > 0)) || usage
+    # The work happens in a scratch directory: anchor a relative OUT where the caller stands.
+    out=$(realpath -m -- "$out")
     require_root_and_tools tcprewrite editcap
     local t0=$SECONDS
     scratch

@@ -1,19 +1,20 @@
 import type { Writable } from 'node:stream';
+import { BlockLines } from '../render/tcpdump/line-sink.js';
 
-const BUFFER_BYTES = 256 * 1024;
+const BLOCK_BYTES = 256 * 1024;
 
 /**
- * Line output written in 256 KiB blocks with real backpressure: a slow pipe slows the reader
- * instead of growing memory. A closed pipe (`| head`) ends output quietly, as tcpdump does.
- * Lines are written as Latin-1 bytes: every byte that reaches a line is printable ASCII, and
- * encoding straight into a block avoids building and re-encoding one big string.
+ * Line output for the CLI: printers write into 256 KiB blocks (see BlockLines) that go to the
+ * stream as they fill, with real backpressure: a slow pipe slows the reader instead of growing
+ * memory. A closed pipe (`| head`) ends output quietly, as tcpdump does.
  */
-export class LineWriter {
-  private block = Buffer.allocUnsafe(BUFFER_BYTES);
-  private used = 0;
+export class LineOutput {
+  readonly lines: BlockLines;
+  private waiting = false;
   private closed = false;
 
   constructor(private readonly stream: Writable) {
+    this.lines = new BlockLines(BLOCK_BYTES, (block) => this.send(block));
     stream.on('error', (err: NodeJS.ErrnoException) => {
       if (err.code === 'EPIPE') this.closed = true;
       else throw err;
@@ -24,32 +25,25 @@ export class LineWriter {
     return this.closed;
   }
 
-  /** Queues a line; true when a block is full and the caller should await flush(). */
-  push(text: string): boolean {
-    const needed = text.length + 1;
-    if (this.used + needed > this.block.length) {
-      if (this.used > 0) this.sendBlock();
-      if (needed > this.block.length) this.block = Buffer.allocUnsafe(needed);
-    }
-    this.used += this.block.write(text, this.used, 'latin1');
-    this.block[this.used++] = 0x0a;
-    return this.pendingWrite;
+  /** Ends the current line. */
+  endLine(): void {
+    this.lines.newline();
   }
 
-  private pendingWrite = false;
-
-  private sendBlock(): void {
-    if (!this.closed && !this.stream.write(this.block.subarray(0, this.used))) this.pendingWrite = true;
-    // The stream keeps the written block until it is flushed, so the next lines need a new one.
-    this.block = Buffer.allocUnsafe(this.block.length);
-    this.used = 0;
+  /** A whole line given as a string. */
+  line(text: string): void {
+    this.lines.print(text);
+    this.lines.newline();
   }
 
-  /** Writes what is queued and waits while the stream asks us to. */
-  async flush(): Promise<void> {
-    if (this.used > 0) this.sendBlock();
-    if (!this.pendingWrite || this.closed) return;
-    this.pendingWrite = false;
+  private send(block: Buffer): void {
+    if (!this.closed && !this.stream.write(block)) this.waiting = true;
+  }
+
+  /** Waits while the stream asks us to (call between batches). */
+  async pace(): Promise<void> {
+    if (!this.waiting || this.closed) return;
+    this.waiting = false;
     await new Promise<void>((resolve) => {
       const done = (): void => {
         this.stream.off('drain', done);
@@ -61,5 +55,11 @@ export class LineWriter {
       this.stream.on('close', done);
       this.stream.on('error', done);
     });
+  }
+
+  /** Sends what is left and waits until the stream has taken it. */
+  async finish(): Promise<void> {
+    this.lines.flush();
+    await this.pace();
   }
 }

@@ -9,7 +9,7 @@ import { compileFilter } from '../decode/filter/index.js';
 import { packetStream } from '../pipeline/packets.js';
 import { PacketPrinter } from '../render/tcpdump/packet-printer.js';
 import { parseArgs, usageText, type CliOptions } from './args.js';
-import { LineWriter } from './output.js';
+import { LineOutput } from './output.js';
 
 const VERSION = '0.1.0';
 
@@ -41,15 +41,17 @@ export async function run(argv: readonly string[], io: CliIo = PROCESS_IO): Prom
   }
 
   const printer = new PacketPrinter({ timestamps: options.timestamps, payload: options.payload, numericPorts: options.numeric >= 2 });
-  const out = new LineWriter(io.stdout);
+  const out = new LineOutput(io.stdout);
   const anomalies = new AnomalyCounter();
   for await (const batch of packetStream(source, { filter, count: options.count, anomalies })) {
-    let mustFlush = false;
-    for (const frame of batch.frames) mustFlush = out.push(printer.format(frame)) || mustFlush;
-    if (mustFlush) await out.flush();
+    for (const packet of batch) {
+      printer.print(packet, out.lines);
+      out.endLine();
+    }
+    await out.pace();
     if (out.isClosed) break;
   }
-  await out.flush();
+  await out.finish();
   for (const s of sources) for (const w of s.warnings) io.stderr.write(`shadowdump: warning: ${s.name}: ${w.message}\n`);
   if (anomalies.total > 0) {
     const kinds = anomalies.entries().map(([name, n]) => `${name.replace(/^decode\./, '')} ${n}`);

@@ -31,25 +31,8 @@ export function decodeIpv4(data: Buffer, offset: number, wireLength: number): Ip
   if (totalLength < headerLength) return fail('bad-ip-header', `bad-len ${totalLength}`);
   if (captured < headerLength) return fail('truncated-ip', `IPv4 options cut off (${captured} of ${headerLength} header bytes captured)`);
   const fragmentField = data.readUInt16BE(offset + 6);
-  return {
-    ip: {
-      version: 4,
-      src: formatIpv4(data, offset + 12),
-      dst: formatIpv4(data, offset + 16),
-      srcBytes: data.subarray(offset + 12, offset + 16),
-      dstBytes: data.subarray(offset + 16, offset + 20),
-      protocol: data[offset + 9],
-      firstNextHeader: data[offset + 9],
-      offset,
-      headerLength,
-      totalLength,
-      wireLength,
-      fragmentOffset: (fragmentField & 0x1fff) * 8,
-      moreFragments: (fragmentField & 0x2000) !== 0,
-      ttl: data[offset + 8],
-    },
-    failure: null,
-  };
+  const ip = new IpView(4, data, offset, 12, data[offset + 9], data[offset + 9], headerLength, totalLength, wireLength, (fragmentField & 0x1fff) * 8, (fragmentField & 0x2000) !== 0, data[offset + 8]);
+  return { ip, failure: null };
 }
 
 function isExtensionHeader(nextHeader: number): boolean {
@@ -93,23 +76,57 @@ export function decodeIpv6(data: Buffer, offset: number, wireLength: number): Ip
     headerLength += length;
     if (headerLength > totalLength) return fail('bad-ip-header', 'IPv6 extension headers run past the payload length');
   }
-  return {
-    ip: {
-      version: 6,
-      src: formatIpv6(data, offset + 8),
-      dst: formatIpv6(data, offset + 24),
-      srcBytes: data.subarray(offset + 8, offset + 24),
-      dstBytes: data.subarray(offset + 24, offset + 40),
-      protocol: nextHeader,
-      firstNextHeader,
-      offset,
-      headerLength,
-      totalLength,
-      wireLength,
-      fragmentOffset,
-      moreFragments,
-      ttl: data[offset + 7],
-    },
-    failure: null,
-  };
+  const ip = new IpView(6, data, offset, 8, nextHeader, firstNextHeader, headerLength, totalLength, wireLength, fragmentOffset, moreFragments, data[offset + 7]);
+  return { ip, failure: null };
+}
+
+/**
+ * An IP header read in place. Addresses are formatted and sliced only when asked for: most
+ * packets only need numbers, and per-packet strings and views are the main allocation cost.
+ */
+class IpView implements IpHeader {
+  private srcText: string | undefined;
+  private dstText: string | undefined;
+
+  constructor(
+    readonly version: 4 | 6,
+    private readonly data: Buffer,
+    readonly offset: number,
+    /** Where the source address starts within the header; the destination follows it. */
+    private readonly addressOffset: number,
+    readonly protocol: number,
+    readonly firstNextHeader: number,
+    readonly headerLength: number,
+    readonly totalLength: number,
+    readonly wireLength: number,
+    readonly fragmentOffset: number,
+    readonly moreFragments: boolean,
+    readonly ttl: number,
+  ) {}
+
+  private get addressLength(): number {
+    return this.version === 4 ? 4 : 16;
+  }
+
+  get srcBytes(): Buffer {
+    const at = this.offset + this.addressOffset;
+    return this.data.subarray(at, at + this.addressLength);
+  }
+
+  get dstBytes(): Buffer {
+    const at = this.offset + this.addressOffset + this.addressLength;
+    return this.data.subarray(at, at + this.addressLength);
+  }
+
+  get src(): string {
+    return (this.srcText ??= this.format(this.offset + this.addressOffset));
+  }
+
+  get dst(): string {
+    return (this.dstText ??= this.format(this.offset + this.addressOffset + this.addressLength));
+  }
+
+  private format(at: number): string {
+    return this.version === 4 ? formatIpv4(this.data, at) : formatIpv6(this.data, at);
+  }
 }

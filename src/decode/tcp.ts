@@ -20,22 +20,50 @@ export function decodeTcp(data: Buffer, ip: IpHeader): TcpDecode {
   if (headerLength < TCP_MIN_HEADER || headerLength > segmentLength) {
     return { tcp: null, failure: { kind: 'bad-tcp-header', detail: `bad TCP header length ${headerLength} in a ${segmentLength}-byte segment` } };
   }
-  const payloadStart = Math.min(offset + headerLength, end);
-  return {
-    tcp: {
-      srcPort: data.readUInt16BE(offset),
-      dstPort: data.readUInt16BE(offset + 2),
-      seq: data.readUInt32BE(offset + 4),
-      ack: data.readUInt32BE(offset + 8),
-      flags: ((data[offset + 12] & 0x01) << 8) | data[offset + 13],
-      window: data.readUInt16BE(offset + 14),
-      urgentPointer: data.readUInt16BE(offset + 18),
-      offset,
-      headerLength,
-      options: data.subarray(offset + TCP_MIN_HEADER, payloadStart),
-      payloadLength: segmentLength - headerLength,
-      payload: data.subarray(payloadStart, end),
-    },
-    failure: null,
-  };
+  return { tcp: new TcpView(data, offset, headerLength, segmentLength - headerLength, end), failure: null };
+}
+
+/** A TCP header read in place; option and payload views are made only when asked for. */
+class TcpView implements TcpHeader {
+  readonly srcPort: number;
+  readonly dstPort: number;
+  readonly seq: number;
+  readonly ack: number;
+  readonly flags: number;
+  readonly window: number;
+  readonly urgentPointer: number;
+
+  constructor(
+    private readonly data: Buffer,
+    readonly offset: number,
+    readonly headerLength: number,
+    readonly payloadLength: number,
+    /** End of the captured bytes that belong to this segment. */
+    private readonly end: number,
+  ) {
+    this.srcPort = data.readUInt16BE(offset);
+    this.dstPort = data.readUInt16BE(offset + 2);
+    this.seq = data.readUInt32BE(offset + 4);
+    this.ack = data.readUInt32BE(offset + 8);
+    this.flags = ((data[offset + 12] & 0x01) << 8) | data[offset + 13];
+    this.window = data.readUInt16BE(offset + 14);
+    this.urgentPointer = data.readUInt16BE(offset + 18);
+  }
+
+  private get payloadStart(): number {
+    return Math.min(this.offset + this.headerLength, this.end);
+  }
+
+  get options(): Buffer {
+    return this.data.subarray(this.offset + TCP_MIN_HEADER, this.payloadStart);
+  }
+
+  get payload(): Buffer {
+    return this.data.subarray(this.payloadStart, this.end);
+  }
+
+  /** Captured payload bytes, without making a view. */
+  get capturedPayloadLength(): number {
+    return this.end - this.payloadStart;
+  }
 }

@@ -94,6 +94,8 @@ export interface TcpHeader {
   readonly payloadLength: number;
   /** The captured part of the payload (never past the end of the IP packet). */
   readonly payload: Buffer;
+  /** payload.length, without making a view. */
+  readonly capturedPayloadLength: number;
 }
 
 export const TcpFlag = {

@@ -1,5 +1,4 @@
 import type { AnomalyCounter } from '../core/anomalies.js';
-import type { Frame } from '../core/frame.js';
 import type { CaptureSource } from '../capture/source.js';
 import { decodeFrame } from '../decode/decode.js';
 import type { DecodedPacket } from '../decode/types.js';
@@ -15,35 +14,28 @@ export interface PacketStreamOptions {
   readonly anomalies?: AnomalyCounter;
 }
 
-export interface PacketBatch {
-  /** Accepted frames, in capture order. */
-  readonly frames: readonly Frame[];
-}
-
 /**
- * Frames of a source, filtered and counted, in batches. Frames are decoded only when a filter
- * or the anomaly count needs it.
+ * Decoded packets of a source, filtered and counted, in batches. Every frame is decoded once
+ * here; the views and the analysis stages work from that one decoding.
  */
-export async function* packetStream(source: CaptureSource, options: PacketStreamOptions = {}): AsyncIterable<PacketBatch> {
+export async function* packetStream(source: CaptureSource, options: PacketStreamOptions = {}): AsyncIterable<readonly DecodedPacket[]> {
   const limit = options.count ?? Infinity;
   const { filter, anomalies } = options;
   let accepted = 0;
   if (limit <= 0) return;
-  const keep = (frame: Frame): boolean => {
-    if (!filter && !anomalies) return true;
-    const packet = decodeFrame(frame);
-    if (filter && !filter(packet)) return false;
-    if (anomalies && packet.failure) anomalies.add(`decode.${packet.failure.kind}`);
-    return true;
-  };
   for await (const batch of source.batches()) {
-    let frames: readonly Frame[] = batch;
-    if (filter || anomalies) frames = batch.filter(keep);
-    if (accepted + frames.length >= limit) {
-      yield { frames: frames.slice(0, limit - accepted) };
-      return;
+    const packets: DecodedPacket[] = [];
+    for (const frame of batch) {
+      const packet = decodeFrame(frame);
+      if (filter && !filter(packet)) continue;
+      if (anomalies && packet.failure) anomalies.add(`decode.${packet.failure.kind}`);
+      packets.push(packet);
+      if (accepted + packets.length >= limit) {
+        yield packets;
+        return;
+      }
     }
-    accepted += frames.length;
-    if (frames.length > 0) yield { frames };
+    accepted += packets.length;
+    if (packets.length > 0) yield packets;
   }
 }

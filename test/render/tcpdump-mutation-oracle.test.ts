@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openCapture } from '../../src/capture/open-capture.js';
 import type { Frame } from '../../src/core/frame.js';
+import { decodeFrame } from '../../src/decode/decode.js';
 import { PacketPrinter } from '../../src/render/tcpdump/packet-printer.js';
 import type { TcpdumpOptions } from '../../src/render/tcpdump/options.js';
 import { buildPcap, type PcapRecord } from '../helpers/pcap-builder.js';
@@ -102,7 +103,7 @@ describe('damaged packets print exactly as tcpdump prints them', () => {
       const printer = new PacketPrinter(options);
       const source = await openCapture(file);
       const mine: Array<{ frame: Frame; text: string }> = [];
-      for await (const batch of source.batches()) for (const frame of batch) mine.push({ frame, text: printer.format(frame) });
+      for await (const batch of source.batches()) for (const frame of batch) mine.push({ frame, text: printer.format(decodeFrame(frame)) });
       expect(mine.length).toBe(records.length);
 
       let cursor = 0;

@@ -58,7 +58,7 @@ async function ours(file: string, options: TcpdumpOptions): Promise<OurPacket[]>
   const source = await openCapture(file);
   const packets: OurPacket[] = [];
   for await (const batch of source.batches()) {
-    for (const frame of batch) packets.push({ text: printer.format(frame), prefix: stamps.format(frame), isTcp: carriesTcp(frame) });
+    for (const frame of batch) packets.push({ text: printer.format(decodeFrame(frame)), prefix: stamps.format(frame), isTcp: carriesTcp(frame) });
   }
   return packets;
 }

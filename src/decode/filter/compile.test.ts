@@ -127,6 +127,7 @@ function packet(spec: Spec = {}): DecodedPacket {
       options: Buffer.alloc(0),
       payloadLength: payload.length,
       payload: data.subarray(transportAt + 20),
+      capturedPayloadLength: data.length - (transportAt + 20),
     };
   }
   return {

@@ -1,15 +1,16 @@
 import type { Frame } from '../../core/frame.js';
-import { formatIpv4, formatIpv6 } from '../../core/address.js';
+import { formatIpv4 } from '../../core/address.js';
 import { LinkType, linkTypeName } from '../../core/link-type.js';
-import { decodeLink } from '../../decode/link.js';
-import { EtherType, IpProtocol } from '../../decode/types.js';
+import { EtherType, IpProtocol, type DecodedPacket } from '../../decode/types.js';
 import { asciiDump, hexAsciiDump } from './dump.js';
 import { interfaceName } from './interface-names.js';
 import type { TcpdumpOptions } from './options.js';
 import { TcpPrinter } from './tcp-print.js';
+import { printAddress, printAddressPair, type IpAddresses } from './address-print.js';
 import { TcpSeqTracker, type AddressKey } from './tcp-seq-tracker.js';
 import { TimestampFormatter } from './timestamp.js';
-import { LineBuffer, Truncated } from './truncation.js';
+import { Truncated } from './truncation.js';
+import { StringLine, type LineSink } from './line-sink.js';
 
 const SLL_PACKET_TYPES: Record<number, string> = { 0: 'In', 1: 'B', 2: 'M', 3: 'P', 4: 'Out' };
 const MAXIMUM_SNAPLEN = 262144;
@@ -32,15 +33,22 @@ export class PacketPrinter {
     this.tcp = new TcpPrinter(new TcpSeqTracker(), options.numericPorts);
   }
 
-  /** The text for one frame, without the trailing newline (may span lines with -A/-X). */
-  format(frame: Frame): string {
-    const out = new LineBuffer();
-    out.print(this.timestamps.format(frame));
+  /** The text for one packet, without the trailing newline (may span lines with -A/-X). */
+  format(packet: DecodedPacket): string {
+    const line = new StringLine();
+    this.print(packet, line);
+    return line.text;
+  }
+
+  /** Prints one packet to `out`, without the trailing newline. */
+  print(packet: DecodedPacket, out: LineSink): void {
+    const frame = packet.frame;
+    this.timestamps.print(frame, out);
     const invalid = invalidHeader(frame);
-    if (invalid) return out.text + invalid;
+    if (invalid) return out.print(invalid);
     let dumpFrom: number;
     try {
-      dumpFrom = this.printLink(out, frame);
+      dumpFrom = this.printLink(out, packet);
     } catch (e) {
       if (!(e instanceof Truncated)) throw e;
       out.print(` [|${e.protocol}]`);
@@ -50,27 +58,26 @@ export class PacketPrinter {
       const bytes = frame.data.subarray(dumpFrom);
       out.print(this.options.payload === 'ascii' ? asciiDump(bytes) : hexAsciiDump(bytes));
     }
-    return out.text;
   }
 
   /** Prints the link layer and what it carries; returns the link header length (for -A/-X). */
-  private printLink(out: LineBuffer, frame: Frame): number {
+  private printLink(out: LineSink, packet: DecodedPacket): number {
+    const { frame, link } = packet;
     const { data } = frame;
-    const walked = decodeLink(frame.linkType, data);
-    const link = walked.link;
-    if (walked.failure?.kind === 'unknown-link-type') {
+    const linkFailure = packet.failure?.kind === 'unknown-link-type' || packet.failure?.kind === 'truncated-link' ? packet.failure : null;
+    if (linkFailure?.kind === 'unknown-link-type') {
       out.print(`[link type ${frame.linkType} (${linkTypeName(frame.linkType)}) not decoded], length ${frame.origLen}`);
       return 0;
     }
     if (frame.linkType === LinkType.LINUX_SLL2 && data.length >= 20) {
       out.print(`${interfaceName(link.sllInterfaceIndex).padEnd(5)} ${(SLL_PACKET_TYPES[link.sllPacketType] ?? '?').padEnd(3)} `);
     }
-    if (walked.failure) throw new Truncated(linkProtocol(frame.linkType));
+    if (linkFailure) throw new Truncated(linkProtocol(frame.linkType));
     if (link.pppoeSession >= 0) out.print(`PPPoE  [ses 0x${link.pppoeSession.toString(16)}] `);
 
     const offset = link.headerLength;
     const wireLength = frame.origLen - offset;
-    switch (walked.etherType) {
+    switch (packet.etherType) {
       case EtherType.IPV4:
         this.printIpv4(out, data, offset, wireLength);
         break;
@@ -81,17 +88,17 @@ export class PacketPrinter {
         printArp(out, data, offset, wireLength);
         break;
       default:
-        if (frame.linkType === LinkType.ETHERNET && walked.etherType > 1500) {
-          out.print(`${macAddress(data, 6)} > ${macAddress(data, 0)}, ethertype Unknown (0x${walked.etherType.toString(16).padStart(4, '0')}), length ${frame.origLen}: `);
+        if (frame.linkType === LinkType.ETHERNET && packet.etherType > 1500) {
+          out.print(`${macAddress(data, 6)} > ${macAddress(data, 0)}, ethertype Unknown (0x${packet.etherType.toString(16).padStart(4, '0')}), length ${frame.origLen}: `);
           out.print(hexAsciiDump(data.subarray(offset)));
         } else {
-          out.print(`[network protocol 0x${Math.max(walked.etherType, 0).toString(16).padStart(4, '0')} not decoded], length ${wireLength}`);
+          out.print(`[network protocol 0x${Math.max(packet.etherType, 0).toString(16).padStart(4, '0')} not decoded], length ${wireLength}`);
         }
     }
     return link.framingLength;
   }
 
-  private printIpv4(out: LineBuffer, data: Buffer, offset: number, wireLength: number): void {
+  private printIpv4(out: LineSink, data: Buffer, offset: number, wireLength: number): void {
     if (data.length <= offset) throw new Truncated('ip');
     const version = data[offset] >> 4;
     if (version !== 4) {
@@ -109,20 +116,25 @@ export class PacketPrinter {
     const snapEnd = Math.min(data.length, offset + len);
     const fragment = data.readUInt16BE(offset + 6);
     const protocol = data[offset + 9];
-    const src = formatIpv4(data, offset + 12);
-    const dst = formatIpv4(data, offset + 16);
-    if ((fragment & 0x1fff) !== 0) return out.print(`${src} > ${dst}: ip-proto-${protocol}`);
-    if (!IP_PROTOCOLS_WITH_PORTS.has(protocol)) out.print(`${src} > ${dst}: `);
+    const addresses: IpAddresses = { version: 4, data, src: offset + 12, dst: offset + 16 };
+    if ((fragment & 0x1fff) !== 0) {
+      printAddressPair(out, addresses);
+      return out.print(`: ip-proto-${protocol}`);
+    }
+    if (!IP_PROTOCOLS_WITH_PORTS.has(protocol)) {
+      printAddressPair(out, addresses);
+      out.print(': ');
+    }
     if (snapEnd - offset < hlen) {
       out.print(` [remaining caplen(${snapEnd - offset}) < header length(${hlen})]`);
       throw new Truncated('ip');
     }
     const srcKey = data.readUInt32BE(offset + 12);
     const dstKey = data.readUInt32BE(offset + 16);
-    this.printTransport(out, data, protocol, offset + hlen, snapEnd, len - hlen, src, dst, srcKey, dstKey, false);
+    this.printTransport(out, data, protocol, offset + hlen, snapEnd, len - hlen, addresses, srcKey, dstKey, false);
   }
 
-  private printIpv6(out: LineBuffer, data: Buffer, offset: number, wireLength: number): void {
+  private printIpv6(out: LineSink, data: Buffer, offset: number, wireLength: number): void {
     if (data.length - offset < 40) throw new Truncated('ip6');
     if (wireLength < 40) return out.print(`truncated-ip6 ${wireLength}`);
     out.print('IP6 ');
@@ -132,8 +144,7 @@ export class PacketPrinter {
     let len = payloadLength !== 0 ? payloadLength + 40 : wireLength + 40;
     if (payloadLength !== 0 && wireLength < len) out.print(`truncated-ip6 - ${len - wireLength} bytes missing!`);
     const snapEnd = Math.min(data.length, offset + len);
-    const src = formatIpv6(data, offset + 8);
-    const dst = formatIpv6(data, offset + 24);
+    const addresses: IpAddresses = { version: 6, data, src: offset + 8, dst: offset + 24 };
     const first = data[offset + 6];
     // Extension headers are walked by the decoder; tcpdump prints their details, we only skip them.
     let nextHeader = first;
@@ -144,33 +155,38 @@ export class PacketPrinter {
       nextHeader = data[at];
       at += extLength;
     }
-    if (!IP_PROTOCOLS_WITH_PORTS.has(first)) out.print(`${src} > ${dst}: `);
+    if (!IP_PROTOCOLS_WITH_PORTS.has(first)) {
+      printAddressPair(out, addresses);
+      out.print(': ');
+    }
     len = payloadLength === 0 ? 0 : len - (at - offset);
     const srcKey = data.toString('hex', offset + 8, offset + 24);
     const dstKey = data.toString('hex', offset + 24, offset + 40);
-    this.printTransport(out, data, nextHeader, at, snapEnd, len, src, dst, srcKey, dstKey, first !== IpProtocol.TCP);
+    this.printTransport(out, data, nextHeader, at, snapEnd, len, addresses, srcKey, dstKey, first !== IpProtocol.TCP);
   }
 
   private printTransport(
-    out: LineBuffer,
+    out: LineSink,
     data: Buffer,
     protocol: number,
     offset: number,
     snapEnd: number,
     length: number,
-    src: string,
-    dst: string,
+    addresses: IpAddresses,
     srcKey: AddressKey,
     dstKey: AddressKey,
     portsOnly: boolean,
   ): void {
     switch (protocol) {
       case IpProtocol.TCP:
-        this.tcp.print(out, { data, offset, snapEnd, length, src, dst, srcKey, dstKey, portsOnly });
+        this.tcp.print(out, { data, offset, snapEnd, length, addresses, srcKey, dstKey, portsOnly });
         return;
       case IpProtocol.UDP:
         if (snapEnd - offset < 8) throw new Truncated('udp');
-        out.print(`${src}.${data.readUInt16BE(offset)} > ${dst}.${data.readUInt16BE(offset + 2)}: UDP, length ${data.readUInt16BE(offset + 4) - 8}`);
+        printAddress(out, addresses, addresses.src);
+        out.print(`.${data.readUInt16BE(offset)} > `);
+        printAddress(out, addresses, addresses.dst);
+        out.print(`.${data.readUInt16BE(offset + 2)}: UDP, length ${data.readUInt16BE(offset + 4) - 8}`);
         return;
       case IpProtocol.ICMP:
       case IpProtocol.ICMPV6:
@@ -182,7 +198,7 @@ export class PacketPrinter {
   }
 }
 
-function printIcmp(out: LineBuffer, data: Buffer, offset: number, snapEnd: number, length: number, v6: boolean): void {
+function printIcmp(out: LineSink, data: Buffer, offset: number, snapEnd: number, length: number, v6: boolean): void {
   if (snapEnd - offset < 8) throw new Truncated(v6 ? 'icmp6' : 'icmp');
   const type = data[offset];
   const echo: Record<number, string> = v6 ? { 128: 'echo request', 129: 'echo reply' } : { 8: 'echo request', 0: 'echo reply' };
@@ -192,7 +208,7 @@ function printIcmp(out: LineBuffer, data: Buffer, offset: number, snapEnd: numbe
   else out.print(`${prefix}type ${type}, code ${data[offset + 1]}, length ${length}`);
 }
 
-function printArp(out: LineBuffer, data: Buffer, offset: number, wireLength: number): void {
+function printArp(out: LineSink, data: Buffer, offset: number, wireLength: number): void {
   const hardwareLength = data[offset + 4];
   const protocolLength = data[offset + 5];
   const end = offset + 8 + 2 * (hardwareLength + protocolLength);

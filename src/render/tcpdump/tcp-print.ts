@@ -1,6 +1,8 @@
 import { TcpFlag } from '../../decode/types.js';
 import { printHttp, printSsh } from './text-protocol.js';
-import { byteAt, Truncated, type LineBuffer } from './truncation.js';
+import { Truncated } from './truncation.js';
+import type { LineSink } from './line-sink.js';
+import { printAddress, printAddressPair, type IpAddresses } from './address-print.js';
 import type { AddressKey, TcpSeqTracker } from './tcp-seq-tracker.js';
 import { portName } from './services.js';
 
@@ -13,8 +15,7 @@ export interface TcpSegmentView {
   readonly snapEnd: number;
   /** Segment length (header + payload) as the IP layer states it. */
   readonly length: number;
-  readonly src: string;
-  readonly dst: string;
+  readonly addresses: IpAddresses;
   /** Addresses in a form that compares like memcmp of their bytes. */
   readonly srcKey: AddressKey;
   readonly dstKey: AddressKey;
@@ -38,6 +39,9 @@ export function flagLetters(flags: number): string {
   for (const [bit, letter] of FLAG_LETTERS) if (flags & bit) s += letter;
   return s || 'none';
 }
+
+/** "Flags [S.]" for every value of the flags byte, built once. */
+const FLAGS_TEXT = Array.from({ length: 256 }, (_, flags) => `Flags [${flagLetters(flags)}]`);
 
 const Opt = {
   EOL: 0, NOP: 1, MSS: 2, WSCALE: 3, SACK_OK: 4, SACK: 5, ECHO: 6, ECHO_REPLY: 7, TIMESTAMP: 8,
@@ -72,18 +76,24 @@ export class TcpPrinter {
     private readonly numericPorts: boolean,
   ) {}
 
-  print(out: LineBuffer, seg: TcpSegmentView): void {
+  print(out: LineSink, seg: TcpSegmentView): void {
     const { data, offset, snapEnd } = seg;
     const captured = snapEnd - offset;
     if (captured < 4) {
-      out.print(`${seg.src} > ${seg.dst}: [|tcp]`);
+      printAddressPair(out, seg.addresses);
+      out.print(': [|tcp]');
       return;
     }
     const srcPort = data.readUInt16BE(offset);
     const dstPort = data.readUInt16BE(offset + 2);
-    const sp = this.port(srcPort);
-    const dp = this.port(dstPort);
-    out.print(seg.portsOnly ? `${sp} > ${dp}: ` : `${seg.src}.${sp} > ${seg.dst}.${dp}: `);
+    if (!seg.portsOnly) printAddress(out, seg.addresses, seg.addresses.src);
+    if (!seg.portsOnly) out.print('.');
+    this.printPort(out, srcPort);
+    out.print(' > ');
+    if (!seg.portsOnly) printAddress(out, seg.addresses, seg.addresses.dst);
+    if (!seg.portsOnly) out.print('.');
+    this.printPort(out, dstPort);
+    out.print(': ');
     if (captured < 20) {
       out.print(' [|tcp]');
       return;
@@ -99,7 +109,7 @@ export class TcpPrinter {
     const win = data.readUInt16BE(offset + 14);
     const urp = data.readUInt16BE(offset + 18);
     const flags = data[offset + 13];
-    out.print(`Flags [${flagLetters(flags)}]`);
+    out.print(FLAGS_TEXT[flags]);
 
     let bases: SackBases = NO_SACK_BASES;
     if (flags & TcpFlag.ACK) {
@@ -114,14 +124,26 @@ export class TcpPrinter {
     }
     length -= hlen;
     if (length > 0 || flags & (TcpFlag.SYN | TcpFlag.FIN | TcpFlag.RST)) {
-      out.print(`, seq ${seq}`);
-      if (length > 0) out.print(`:${u32(seq + length)}`);
+      out.print(', seq ');
+      out.printNumber(seq);
+      if (length > 0) {
+        out.print(':');
+        out.printNumber(u32(seq + length));
+      }
     }
-    if (flags & TcpFlag.ACK) out.print(`, ack ${ack}`);
-    out.print(`, win ${win}`);
-    if (flags & TcpFlag.URG) out.print(`, urg ${urp}`);
-    if (hlen > 20 && this.printOptions(out, data, offset + 20, hlen - 20, snapEnd, bases) === 'stop') return;
-    out.print(`, length ${length}`);
+    if (flags & TcpFlag.ACK) {
+      out.print(', ack ');
+      out.printNumber(ack);
+    }
+    out.print(', win ');
+    out.printNumber(win);
+    if (flags & TcpFlag.URG) {
+      out.print(', urg ');
+      out.printNumber(urp);
+    }
+    if (hlen > 20 && new OptionWalker(out, data, offset + 20, hlen - 20, snapEnd, bases).walk() === 'stop') return;
+    out.print(', length ');
+    out.printNumber(length);
     if (length === 0) return;
 
     hlen = (data[offset + 12] >> 4) * 4;
@@ -135,51 +157,86 @@ export class TcpPrinter {
     else if (isPort(80) || isPort(8080)) printHttp(out, payload, length);
   }
 
-  private port(port: number): string {
-    return this.numericPorts ? String(port) : (portName(port) ?? String(port));
+  private printPort(out: LineSink, port: number): void {
+    const name = this.numericPorts ? undefined : portName(port);
+    if (name === undefined) out.printNumber(port);
+    else out.print(name);
+  }
+}
+
+/**
+ * The options list, following tcpdump's walk including its "[bad opt]" and truncation exits.
+ * One walker per packet holds the position, so the checks need no per-call closures.
+ */
+class OptionWalker {
+  private cp: number;
+  private remaining: number;
+  private separator = '';
+
+  constructor(
+    private readonly out: LineSink,
+    private readonly data: Buffer,
+    start: number,
+    total: number,
+    private readonly snapEnd: number,
+    private readonly bases: SackBases,
+  ) {
+    this.cp = start;
+    this.remaining = total;
   }
 
-  /** The options list, following tcpdump's walk including its "[bad opt]" and truncation exits. */
-  private printOptions(out: LineBuffer, data: Buffer, start: number, total: number, snapEnd: number, bases: SackBases): OptionsEnd {
-    const captured = data.subarray(0, snapEnd);
-    const get = (i: number): number => byteAt(captured, i, 'tcp');
-    let remaining = total;
-    let cp = start;
-    let separator = '';
+  /** tcpdump's GET_U_1: reading past the captured bytes truncates the packet. */
+  private get(i: number): number {
+    if (i >= this.snapEnd) throw new Truncated('tcp');
+    return this.data[i];
+  }
+
+  private bad(): OptionsEnd {
+    this.out.print('[bad opt]');
+    if (this.separator) this.out.print(']');
+    return 'stop';
+  }
+
+  private trunc(): OptionsEnd {
+    this.out.print(' [|tcp]');
+    if (this.separator) this.out.print('>');
+    return 'stop';
+  }
+
+  /** tcpdump's LENCHECK: `l` option bytes must fit in the header and in the captured bytes. */
+  private lenCheck(l: number): OptionsEnd | null {
+    return l > this.remaining ? this.bad() : this.cp + l > this.snapEnd ? this.trunc() : null;
+  }
+
+  walk(): OptionsEnd {
+    const { out, data, bases } = this;
     out.print(', options [');
-    const bad = (): OptionsEnd => {
-      out.print('[bad opt]');
-      if (separator) out.print(']');
-      return 'stop';
-    };
-    const trunc = (): OptionsEnd => {
-      out.print(' [|tcp]');
-      if (separator) out.print('>');
-      return 'stop';
-    };
-    while (remaining > 0) {
-      out.print(separator);
-      const opt = get(cp++);
+    while (this.remaining > 0) {
+      out.print(this.separator);
+      const opt = this.get(this.cp++);
       let len: number;
       if (opt === Opt.EOL || opt === Opt.NOP) len = 1;
       else {
-        len = get(cp++);
-        if (len < 2 || len > remaining) return bad();
-        remaining--;
+        len = this.get(this.cp++);
+        if (len < 2 || len > this.remaining) return this.bad();
+        this.remaining--;
       }
-      remaining--;
-      // tcpdump's LENCHECK: the option must fit in the header and in the captured bytes.
-      const lenCheck = (l: number): OptionsEnd | null => (l > remaining ? bad() : cp + l > snapEnd ? trunc() : null);
+      this.remaining--;
+      const cp = this.cp;
       out.print(OPTION_NAMES[opt] ?? `unknown-${opt}`);
       let datalen = 0;
+      let stop: OptionsEnd | null = null;
       switch (opt) {
         case Opt.MSS:
         case Opt.SCPS:
         case Opt.UTO: {
           datalen = 2;
-          const stop = lenCheck(2);
+          stop = this.lenCheck(2);
           if (stop) return stop;
-          if (opt === Opt.MSS) out.print(` ${data.readUInt16BE(cp)}`);
+          if (opt === Opt.MSS) {
+            out.print(' ');
+            out.printNumber(data.readUInt16BE(cp));
+          }
           else if (opt === Opt.SCPS) out.print(` cap ${hex2(data[cp])} id ${data[cp + 1]}`);
           else {
             const raw = data.readUInt16BE(cp);
@@ -189,7 +246,7 @@ export class TcpPrinter {
         }
         case Opt.WSCALE: {
           datalen = 1;
-          const stop = lenCheck(1);
+          stop = this.lenCheck(1);
           if (stop) return stop;
           out.print(` ${data[cp]}`);
           break;
@@ -202,7 +259,7 @@ export class TcpPrinter {
           }
           out.print(` ${datalen / 8} `);
           for (let i = 0; i < datalen; i += 8) {
-            const stop = lenCheck(i + 8);
+            stop = this.lenCheck(i + 8);
             if (stop) return stop;
             const base = bases.reversed ? bases.baseSeq : bases.baseAck;
             out.print(`{${u32(data.readUInt32BE(cp + i) - base)}:${u32(data.readUInt32BE(cp + i + 4) - base)}}`);
@@ -215,21 +272,24 @@ export class TcpPrinter {
         case Opt.ECHO:
         case Opt.ECHO_REPLY: {
           datalen = 4;
-          const stop = lenCheck(4);
+          stop = this.lenCheck(4);
           if (stop) return stop;
           out.print(` ${data.readUInt32BE(cp)}`);
           break;
         }
         case Opt.TIMESTAMP: {
           datalen = 8;
-          const stop = lenCheck(8);
+          stop = this.lenCheck(8);
           if (stop) return stop;
-          out.print(` val ${data.readUInt32BE(cp)} ecr ${data.readUInt32BE(cp + 4)}`);
+          out.print(' val ');
+          out.printNumber(data.readUInt32BE(cp));
+          out.print(' ecr ');
+          out.printNumber(data.readUInt32BE(cp + 4));
           break;
         }
         case Opt.MD5: {
           datalen = 16;
-          const stop = lenCheck(16);
+          stop = this.lenCheck(16);
           if (stop) return stop;
           out.print(` shared secret not supplied with -M, can't check - ${data.toString('hex', cp, cp + 16)}`);
           break;
@@ -245,16 +305,16 @@ export class TcpPrinter {
             out.print(' (invalid)');
             break;
           }
-          let stop = lenCheck(1);
+          stop = this.lenCheck(1);
           if (stop) return stop;
           out.print(` keyid ${data[cp]}`);
-          stop = lenCheck(2);
+          stop = this.lenCheck(2);
           if (stop) return stop;
           out.print(` rnextkeyid ${data[cp + 1]}`);
           if (datalen > 2) {
             out.print(' mac 0x');
             for (let i = 2; i < datalen; i++) {
-              stop = lenCheck(i + 1);
+              stop = this.lenCheck(i + 1);
               if (stop) return stop;
               out.print(hex2(data[cp + i]));
             }
@@ -264,13 +324,13 @@ export class TcpPrinter {
         case Opt.FAST_OPEN:
         case Opt.EXPERIMENT2: {
           datalen = len - 2;
-          const stop = lenCheck(datalen);
+          stop = this.lenCheck(datalen);
           if (stop) return stop;
           if (opt === Opt.FAST_OPEN) {
             out.print(' ');
             printFastOpen(out, data, cp, datalen);
           } else {
-            if (datalen < 2) return bad();
+            if (datalen < 2) return this.bad();
             const magic = data.readUInt16BE(cp);
             out.print('-');
             if (magic === 0xf989) {
@@ -285,17 +345,17 @@ export class TcpPrinter {
           datalen = len - 2;
           if (datalen) out.print(' 0x');
           for (let i = 0; i < datalen; i++) {
-            const stop = lenCheck(i + 1);
+            stop = this.lenCheck(i + 1);
             if (stop) return stop;
             out.print(hex2(data[cp + i]));
           }
         }
       }
-      cp += datalen;
-      remaining -= datalen;
+      this.cp += datalen;
+      this.remaining -= datalen;
       const expected = datalen + (opt === Opt.EOL || opt === Opt.NOP ? 1 : 2);
       if (expected !== len) out.print(`[len ${len}]`);
-      separator = ',';
+      this.separator = ',';
       if (opt === Opt.EOL) break;
     }
     out.print(']');
@@ -303,7 +363,7 @@ export class TcpPrinter {
   }
 }
 
-function printFastOpen(out: LineBuffer, data: Buffer, at: number, datalen: number): void {
+function printFastOpen(out: LineSink, data: Buffer, at: number, datalen: number): void {
   if (datalen === 0) out.print(' cookiereq');
   else if (datalen % 2 !== 0 || datalen < 4 || datalen > 16) out.print(' (invalid)');
   else out.print(` cookie ${data.toString('hex', at, at + datalen)}`);

@@ -1,8 +1,8 @@
 import type { Frame } from '../../core/frame.js';
 import type { TimestampStyle } from './options.js';
+import { StringLine, type LineSink } from './line-sink.js';
 
 const pad2 = (n: number): string => (n < 10 ? '0' : '') + n;
-const micros = (nsec: number): string => String(Math.floor(nsec / 1000)).padStart(6, '0');
 
 /**
  * tcpdump timestamps at microsecond precision (libpcap scales nanosecond captures down by
@@ -17,34 +17,52 @@ export class TimestampFormatter {
 
   constructor(private readonly style: TimestampStyle) {}
 
+  /** The timestamp and its trailing space, as a string. */
   format(frame: Frame): string {
+    const line = new StringLine();
+    this.print(frame, line);
+    return line.text;
+  }
+
+  print(frame: Frame, out: LineSink): void {
     const usec = Math.floor(frame.tsNsec / 1000);
     switch (this.style) {
       case 'none':
-        return '';
+        return;
       case 'epoch':
-        return `${frame.tsSec}.${micros(frame.tsNsec)} `;
+        out.printNumber(frame.tsSec);
+        out.print('.');
+        out.printPadded(usec, 6);
+        out.print(' ');
+        return;
       case 'local-time':
       case 'local-date-time':
-        return `${this.localPrefix(frame.tsSec)}.${micros(frame.tsNsec)} `;
-      case 'delta-previous':
-      case 'delta-first': {
-        if (Number.isNaN(this.refSec)) {
-          this.refSec = frame.tsSec;
-          this.refUsec = usec;
-        }
-        let diff = (frame.tsSec - this.refSec) * 1_000_000 + (usec - this.refUsec);
-        const sign = diff < 0 ? '-' : ' ';
-        diff = Math.abs(diff);
-        if (this.style === 'delta-previous') {
-          this.refSec = frame.tsSec;
-          this.refUsec = usec;
-        }
-        const secs = Math.floor(diff / 1_000_000);
-        const frac = String(diff % 1_000_000).padStart(6, '0');
-        return `${sign}${pad2(Math.floor(secs / 3600))}:${pad2(Math.floor(secs / 60) % 60)}:${pad2(secs % 60)}.${frac} `;
-      }
+        out.print(this.localPrefix(frame.tsSec));
+        out.print('.');
+        out.printPadded(usec, 6);
+        out.print(' ');
+        return;
+      default:
+        out.print(this.delta(frame.tsSec, usec));
     }
+  }
+
+  /** -ttt and -ttttt: time since the previous or the first packet, as [-]HH:MM:SS.ffffff. */
+  private delta(sec: number, usec: number): string {
+    if (Number.isNaN(this.refSec)) {
+      this.refSec = sec;
+      this.refUsec = usec;
+    }
+    let diff = (sec - this.refSec) * 1_000_000 + (usec - this.refUsec);
+    const sign = diff < 0 ? '-' : ' ';
+    diff = Math.abs(diff);
+    if (this.style === 'delta-previous') {
+      this.refSec = sec;
+      this.refUsec = usec;
+    }
+    const secs = Math.floor(diff / 1_000_000);
+    const frac = String(diff % 1_000_000).padStart(6, '0');
+    return `${sign}${pad2(Math.floor(secs / 3600))}:${pad2(Math.floor(secs / 60) % 60)}:${pad2(secs % 60)}.${frac} `;
   }
 
   private localPrefix(sec: number): string {

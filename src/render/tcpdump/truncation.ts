@@ -1,17 +1,10 @@
 /**
  * tcpdump stops a printer that walks off the captured bytes and appends " [|proto]" to what
- * was printed so far. The packet printer mirrors that: printers append to a LineBuffer and
- * throw Truncated, which the packet printer catches for that one packet.
+ * was printed so far. The packet printer mirrors that: printers print to a LineSink and throw
+ * Truncated, which the packet printer catches for that one packet.
  */
 export class Truncated {
   constructor(readonly protocol: string) {}
-}
-
-export class LineBuffer {
-  text = '';
-  print(s: string): void {
-    this.text += s;
-  }
 }
 
 /** A byte reader that behaves like tcpdump's GET_U_1: past the captured bytes it truncates. */
