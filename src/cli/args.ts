@@ -16,6 +16,8 @@ export interface CliOptions {
   readonly timestamps: TimestampStyle;
   readonly view: ViewName;
   readonly json: boolean;
+  /** --flows DIR: write each reassembled direction to its own file, named as tcpflow names them. */
+  readonly flowsDir: string | null;
   readonly listInterfaces: boolean;
   readonly help: boolean;
   readonly version: boolean;
@@ -29,7 +31,7 @@ const BOOLEAN_FLAGS = new Set(['n', 'A', 'X', 't', 'D', 'h']);
 const VALUE_FLAGS = new Set(['r', 'i', 'w', 'c']);
 
 const USAGE = `Usage: shadowdump [-r FILE]... [-i IFACE] [-w FILE] [-c COUNT] [-n|-nn] [-A|-X] [-t|-tt|-ttt|-tttt|-ttttt]
-                  [--view packets|exchanges|pairs|summary] [--json] [EXPRESSION...]
+                  [--view packets|exchanges|pairs|summary] [--json] [--flows DIR] [EXPRESSION...]
        shadowdump -D`;
 
 export function usageText(): string {
@@ -52,6 +54,7 @@ export function parseArgs(argv: readonly string[]): CliOptions {
   let tCount = 0;
   let view: ViewName | null = null;
   let json = false;
+  let flowsDir: string | null = null;
   let listInterfaces = false;
   let help = false;
   let version = false;
@@ -82,6 +85,9 @@ export function parseArgs(argv: readonly string[]): CliOptions {
         }
         case '--json':
           json = true;
+          break;
+        case '--flows':
+          [flowsDir, i] = takeValue(name, inline, i);
           break;
         case '--help':
           help = true;
@@ -131,6 +137,7 @@ export function parseArgs(argv: readonly string[]): CliOptions {
     timestamps: TIMESTAMP_STYLES[tCount],
     view: view ?? 'packets',
     json,
+    flowsDir,
     listInterfaces,
     help,
     version,

@@ -6,8 +6,14 @@ import { openCapture } from '../capture/open-capture.js';
 import { mergeSources } from '../capture/merge.js';
 import type { CaptureSource } from '../capture/source.js';
 import { compileFilter } from '../decode/filter/index.js';
-import { packetStream } from '../pipeline/packets.js';
+import { analyzeExchanges } from '../pipeline/analyze.js';
+import { packetStream, type PacketFilter } from '../pipeline/packets.js';
+import { exchangeRecord } from '../render/exchange-json.js';
+import { exchangeLine } from '../render/exchange-text.js';
+import { FlowFileWriter } from '../render/flow-files.js';
 import { PacketPrinter } from '../render/tcpdump/packet-printer.js';
+import { TimestampFormatter } from '../render/tcpdump/timestamp.js';
+import { roleFromHost } from '../shadow/classify.js';
 import { parseArgs, usageText, type CliOptions } from './args.js';
 import { LineOutput } from './output.js';
 
@@ -19,6 +25,15 @@ export interface CliIo {
 }
 
 const PROCESS_IO: CliIo = { stdout: process.stdout, stderr: process.stderr };
+
+/** What every view gets: the merged source, the filter, where to write, and the anomaly count. */
+interface ViewContext {
+  readonly options: CliOptions;
+  readonly source: CaptureSource;
+  readonly filter: PacketFilter | undefined;
+  readonly out: LineOutput;
+  readonly anomalies: AnomalyCounter;
+}
 
 /** Runs one command line; resolves to the exit code. Throws ShadowdumpError for the user. */
 export async function run(argv: readonly string[], io: CliIo = PROCESS_IO): Promise<number> {
@@ -33,16 +48,41 @@ export async function run(argv: readonly string[], io: CliIo = PROCESS_IO): Prom
   }
   rejectUnavailable(options);
   const filter = options.expression ? compileFilter(options.expression) : undefined;
-  const sources: CaptureSource[] = [];
-  for (const file of options.readFiles) sources.push(await openCapture(file));
+  const sources = await openSources(options.readFiles);
   const source = sources.length === 1 ? sources[0] : mergeSources(sources);
   for (const s of sources) {
     io.stderr.write(`reading from file ${s.name}, link-type ${linkTypeName(s.linkType)} (${linkTypeDescription(s.linkType)}), snapshot length ${s.snaplen}\n`);
   }
 
+  const context: ViewContext = { options, source, filter, out: new LineOutput(io.stdout), anomalies: new AnomalyCounter() };
+  if (options.view === 'packets' && options.flowsDir === null) await packetsView(context);
+  else await exchangesView(context);
+  await context.out.finish();
+
+  for (const s of sources) for (const w of s.warnings) io.stderr.write(`shadowdump: warning: ${s.name}: ${w.message}\n`);
+  const decodeFailures = context.anomalies.entries().filter(([name]) => name.startsWith('decode.'));
+  if (decodeFailures.length > 0) {
+    const total = decodeFailures.reduce((sum, [, n]) => sum + n, 0);
+    const kinds = decodeFailures.map(([name, n]) => `${name.slice('decode.'.length)} ${n}`);
+    io.stderr.write(`shadowdump: ${total} packets could not be fully decoded (${kinds.join(', ')})\n`);
+  }
+  return 0;
+}
+
+async function openSources(files: readonly string[]): Promise<CaptureSource[]> {
+  const sources: CaptureSource[] = [];
+  try {
+    for (const file of files) sources.push(await openCapture(file));
+  } catch (err) {
+    for (const s of sources) s.close?.();
+    throw err;
+  }
+  return sources;
+}
+
+/** `--view packets`: tcpdump's lines. */
+async function packetsView({ options, source, filter, out, anomalies }: ViewContext): Promise<void> {
   const printer = new PacketPrinter({ timestamps: options.timestamps, payload: options.payload, numericPorts: options.numeric >= 2 });
-  const out = new LineOutput(io.stdout);
-  const anomalies = new AnomalyCounter();
   for await (const batch of packetStream(source, { filter, count: options.count, anomalies })) {
     for (const packet of batch) {
       printer.print(packet, out.lines);
@@ -51,13 +91,26 @@ export async function run(argv: readonly string[], io: CliIo = PROCESS_IO): Prom
     await out.pace();
     if (out.isClosed) break;
   }
-  await out.finish();
-  for (const s of sources) for (const w of s.warnings) io.stderr.write(`shadowdump: warning: ${s.name}: ${w.message}\n`);
-  if (anomalies.total > 0) {
-    const kinds = anomalies.entries().map(([name, n]) => `${name.replace(/^decode\./, '')} ${n}`);
-    io.stderr.write(`shadowdump: ${anomalies.total} packets could not be fully decoded (${kinds.join(', ')})\n`);
+}
+
+/** `--view exchanges` (and `--flows DIR`): reassembled streams, HTTP exchanges as lines or NDJSON. */
+async function exchangesView({ options, source, filter, out, anomalies }: ViewContext): Promise<void> {
+  const flows = options.flowsDir === null ? null : new FlowFileWriter(options.flowsDir);
+  const printExchanges = options.view === 'exchanges';
+  const stamps = new TimestampFormatter(options.timestamps);
+  try {
+    for await (const batch of analyzeExchanges(source, { filter, count: options.count, anomalies, streamSinks: flows ? [flows] : [] })) {
+      if (!printExchanges) continue;
+      for (const e of batch) {
+        if (options.json) out.line(JSON.stringify(exchangeRecord(e, roleFromHost(e.request.host))));
+        else out.line(exchangeLine(e, stamps.formatMicros(e.timing.requestStart)));
+      }
+      await out.pace();
+      if (out.isClosed) break;
+    }
+  } finally {
+    flows?.close();
   }
-  return 0;
 }
 
 /** Parts of the command line that later releases fill in: refused clearly instead of ignored. */
@@ -66,7 +119,7 @@ function rejectUnavailable(options: CliOptions): void {
     throw new ShadowdumpError('usage', 'live capture (-i, -D) is not available in this release yet: read a capture file with -r FILE');
   }
   if (options.writeFile !== null) throw new UsageError('-w is not available in this release yet: capture with tcpdump -w and read it with -r');
-  if (options.view !== 'packets') throw new UsageError(`--view ${options.view} is not available in this release yet: use --view packets`);
-  if (options.json) throw new UsageError('--json is not available for the packet view: use it with --view exchanges or pairs');
+  if (options.view === 'pairs' || options.view === 'summary') throw new UsageError(`--view ${options.view} is not available in this release yet: use --view exchanges or packets`);
+  if (options.json && options.view !== 'exchanges') throw new UsageError('--json needs --view exchanges (the packet view prints tcpdump lines)');
   if (options.readFiles.length === 0) throw new UsageError('nothing to read: give a capture with -r FILE (or -r - for standard input)');
 }

@@ -12,7 +12,11 @@ export interface BodyCapture {
   readonly truncated: boolean;
   /** Content-Encoding as sent (e.g. "gzip"), or null. */
   readonly contentEncoding: string | null;
-  /** The decoded body (gzip/deflate/br) up to the decode limit, or null when not encoded or not decodable. */
+  /**
+   * The decoded body (gzip/deflate/br) up to the decode limit, or null when not encoded or not
+   * decodable. Objects made by HttpExchangeBuilder compute this (and decodeProblem) lazily on
+   * first read, as own enumerable getters (so spreading or JSON.stringify also decodes).
+   */
   readonly decoded: Buffer | null;
   /** Why decoding stopped or failed ("limit", "corrupt gzip: ..."), or null. */
   readonly decodeProblem: string | null;
@@ -27,6 +31,8 @@ export interface HttpRequest {
   readonly host: string | null;
   readonly headers: HeaderList;
   readonly body: BodyCapture;
+  /** Trailer fields after a chunked body, as sent; absent when there were none. */
+  readonly trailers?: HeaderList;
 }
 
 export interface HttpResponse {
@@ -35,6 +41,8 @@ export interface HttpResponse {
   readonly version: string;
   readonly headers: HeaderList;
   readonly body: BodyCapture;
+  /** Trailer fields after a chunked body, as sent; absent when there were none. */
+  readonly trailers?: HeaderList;
   /** Interim 1xx responses (100 Continue, 103 Early Hints) that came before this one. */
   readonly interim: ReadonlyArray<{ readonly status: number; readonly at: Micros }>;
 }

@@ -2,7 +2,8 @@ import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { ShadowdumpError } from '../core/errors.js';
 import type { Direction, Endpoint } from '../core/flow.js';
-import type { Connection, StreamSink } from '../tcp/types.js';
+import type { Micros } from '../core/time.js';
+import type { Connection, EndReason, StreamSink } from '../tcp/types.js';
 
 /**
  * `--flows DIR`: each direction of each TCP connection in its own file, named and filled the way
@@ -29,6 +30,8 @@ export interface FlowFileOptions {
   readonly maxOpenFiles?: number;
   /** Write buffer per open file (default 64 KiB). */
   readonly bufferBytes?: number;
+  /** Told of each file as it is created (e.g. to list them, or to know which connection wrote which). */
+  readonly onFileCreated?: (file: WrittenFlowFile) => void;
 }
 
 /** The tcpflow name of the direction `from` -> `to` (without the c1, c2... suffix). */
@@ -82,9 +85,10 @@ export class FlowFileWriter implements StreamSink {
   /** Files with an open descriptor, least recently written first. */
   private readonly open = new Map<FlowFile, true>();
   private readonly spareBuffers: Buffer[] = [];
+  private readonly onFileCreated: ((file: WrittenFlowFile) => void) | undefined;
   private dirMade = false;
-  /** The files written, in the order they were created. */
-  readonly written: WrittenFlowFile[] = [];
+  /** Files created so far. */
+  filesCreated = 0;
 
   constructor(
     readonly dir: string,
@@ -92,6 +96,7 @@ export class FlowFileWriter implements StreamSink {
   ) {
     this.maxOpenFiles = Math.max(1, options.maxOpenFiles ?? 64);
     this.bufferBytes = Math.max(1, options.bufferBytes ?? 64 * 1024);
+    this.onFileCreated = options.onFileCreated;
   }
 
   onOpen(conn: Connection): void {
@@ -101,7 +106,7 @@ export class FlowFileWriter implements StreamSink {
     });
   }
 
-  onData(conn: Connection, dir: Direction, bytes: Buffer): void {
+  onData(conn: Connection, dir: Direction, bytes: Buffer, _first?: Micros, _last?: Micros): void {
     const f = this.files.get(conn.id)?.[dir];
     if (f === undefined) return;
     this.ensureOpen(f);
@@ -117,12 +122,12 @@ export class FlowFileWriter implements StreamSink {
     f.pos += bytes.length;
   }
 
-  onGap(conn: Connection, dir: Direction, length: number): void {
+  onGap(conn: Connection, dir: Direction, length: number, _at?: Micros): void {
     const f = this.files.get(conn.id)?.[dir];
     if (f !== undefined) f.pos += length;
   }
 
-  onClose(conn: Connection): void {
+  onClose(conn: Connection, _reason?: EndReason, _at?: Micros): void {
     const pair = this.files.get(conn.id);
     if (pair === undefined) return;
     this.files.delete(conn.id);
@@ -161,7 +166,8 @@ export class FlowFileWriter implements StreamSink {
       try {
         f.fd = openSync(path, 'wx');
         f.path = path;
-        this.written.push({ path, connectionId: f.connectionId, direction: f.direction });
+        this.filesCreated++;
+        this.onFileCreated?.({ path, connectionId: f.connectionId, direction: f.direction });
         return;
       } catch (err) {
         if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw failed(path, err);

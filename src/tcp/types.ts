@@ -22,6 +22,16 @@ export interface Connection {
   readonly firstSeen: Micros;
 }
 
+/**
+ * Why a connection ended:
+ * - 'fin': both directions sent a FIN and every byte before it was delivered (or reported as a gap);
+ * - 'rst': either side sent a RST;
+ * - 'idle': no packet for longer than the idle timeout, in packet time (it may come back later
+ *   as a new, mid-stream connection);
+ * - 'end-of-capture': still open when the capture ended;
+ * - 'evicted': dropped early, by the connection limit or because a new handshake reused its
+ *   4-tuple while it was still open.
+ */
 export type EndReason = 'fin' | 'rst' | 'idle' | 'end-of-capture' | 'evicted';
 
 /** Receiver of reassembled streams (the HTTP layer, the --flows writer, tests). */

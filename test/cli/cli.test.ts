@@ -119,3 +119,44 @@ describe('reading captures', () => {
     expect(r.stderr).not.toMatch(/EPIPE|Error/);
   });
 });
+
+describe('--view exchanges', () => {
+  const lab = join(LAB_CAPTURES, 'lab/client-eth0.pcap');
+  const truthLines = readFileSync(join(LAB_CAPTURES, 'lab/client-eth0.truth.ndjson'), 'utf8').split('\n').filter(Boolean);
+
+  it('prints one line per exchange, with the request time, endpoints, request and answer', () => {
+    const r = shadowdump(['--view', 'exchanges', '-tt', '-r', lab]);
+    expect(r.code).toBe(0);
+    const lines = r.stdout.split('\n').filter(Boolean);
+    expect(lines).toHaveLength(truthLines.length);
+    for (const line of lines) expect(line).toMatch(/^\d+\.\d{6} \d+\.\d+\.\d+\.\d+:\d+ > \d+\.\d+\.\d+\.\d+:\d+ [A-Z]+ \S+ \/\S* -> (\d{3} .* \d+\.\d{3} ms|\(no response\)) \d+ B > \d+ B/);
+  });
+
+  it('--json gives one NDJSON exchange record per line with the fields of the contract', () => {
+    const r = shadowdump(['--view', 'exchanges', '--json', '-r', lab]);
+    expect(r.code).toBe(0);
+    const records = r.stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(records).toHaveLength(truthLines.length);
+    for (const rec of records) {
+      expect(rec.type).toBe('exchange');
+      expect(['primary', 'shadow', 'other']).toContain(rec.role);
+      expect(rec.ts).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$/);
+      expect(rec.src).toMatch(/^[\d.]+:\d+$/);
+      expect(rec.request).toMatchObject({ method: expect.any(String), target: expect.any(String), headers: expect.any(Array), bodyBytes: expect.any(Number) });
+      expect(rec.response === null || typeof (rec.response as { status: unknown }).status === 'number').toBe(true);
+    }
+    expect(records.filter((rec) => rec.role === 'shadow')).toHaveLength(truthLines.filter((l) => l.includes('"backend":"v2"')).length);
+  });
+});
+
+describe('--flows DIR', () => {
+  it('writes each direction to a file named as tcpflow names it', () => {
+    const out = join(dir, 'flows');
+    const r = shadowdump(['--flows', out, '-r', join(LAB_CAPTURES, 'lab/client-eth0.pcap')]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe('');
+    const names = spawnSync('ls', [out], { encoding: 'utf8' }).stdout.split('\n').filter(Boolean);
+    expect(names.length).toBeGreaterThan(4);
+    for (const n of names) expect(n).toMatch(/^\d{3}\.\d{3}\.\d{3}\.\d{3}\.\d{5}-\d{3}\.\d{3}\.\d{3}\.\d{3}\.\d{5}(c\d+)?$/);
+  });
+});

@@ -1,4 +1,5 @@
 import type { Frame } from '../../core/frame.js';
+import type { Micros } from '../../core/time.js';
 import type { TimestampStyle } from './options.js';
 import { StringLine, type LineSink } from './line-sink.js';
 
@@ -24,26 +25,36 @@ export class TimestampFormatter {
     return line.text;
   }
 
+  /** The timestamp of a pipeline time (whole microseconds since the epoch), as a string. */
+  formatMicros(t: Micros): string {
+    const line = new StringLine();
+    this.printTime(Math.floor(t / 1_000_000), t % 1_000_000, line);
+    return line.text;
+  }
+
   print(frame: Frame, out: LineSink): void {
-    const usec = Math.floor(frame.tsNsec / 1000);
+    this.printTime(frame.tsSec, Math.floor(frame.tsNsec / 1000), out);
+  }
+
+  private printTime(sec: number, usec: number, out: LineSink): void {
     switch (this.style) {
       case 'none':
         return;
       case 'epoch':
-        out.printNumber(frame.tsSec);
+        out.printNumber(sec);
         out.print('.');
         out.printPadded(usec, 6);
         out.print(' ');
         return;
       case 'local-time':
       case 'local-date-time':
-        out.print(this.localPrefix(frame.tsSec));
+        out.print(this.localPrefix(sec));
         out.print('.');
         out.printPadded(usec, 6);
         out.print(' ');
         return;
       default:
-        out.print(this.delta(frame.tsSec, usec));
+        out.print(this.delta(sec, usec));
     }
   }
 

@@ -1,0 +1,119 @@
+import { decodeContent, type DecodeResult } from './content-decoding.js';
+import type { BodyCapture } from './types.js';
+
+/**
+ * Body bytes held by exchanges that are not emitted yet, over all connections: with up to
+ * maxPendingRequests bodies per connection, the per-body limit alone would not bound memory.
+ */
+export class BodyBudget {
+  private used = 0;
+  constructor(private readonly max: number) {}
+
+  /** Grants up to `n` bytes. */
+  take(n: number): number {
+    const granted = Math.max(0, Math.min(n, this.max - this.used));
+    this.used += granted;
+    return granted;
+  }
+
+  give(n: number): void {
+    this.used = Math.max(0, this.used - n);
+  }
+
+  get inUse(): number {
+    return this.used;
+  }
+}
+
+const EMPTY = Buffer.alloc(0);
+
+export type CaptureStop = 'limit' | 'budget' | 'gap' | null;
+
+/**
+ * Collects one message body: exact wire count, bytes copied (the reassembler's buffers may be
+ * views into packet memory) up to the per-body limit and the shared budget. Capture stops at
+ * the first gap, so `data` is always a true prefix of the body.
+ */
+export class BodyCollector {
+  private wire = 0;
+  private kept = 0;
+  private parts: Buffer[] = [];
+  private stopped: CaptureStop = null;
+  /** Bytes taken from the budget (given back by release()). */
+  private reserved = 0;
+
+  constructor(
+    private readonly limit: number,
+    private readonly budget: BodyBudget | null,
+  ) {}
+
+  add(bytes: Buffer): void {
+    this.wire += bytes.length;
+    if (this.stopped !== null) return;
+    let room = Math.min(bytes.length, this.limit - this.kept);
+    if (room < bytes.length) this.stopped = 'limit';
+    if (this.budget && room > 0) {
+      const granted = this.budget.take(room);
+      if (granted < room) this.stopped = 'budget';
+      room = granted;
+      this.reserved += granted;
+    }
+    if (room > 0) {
+      this.parts.push(Buffer.from(bytes.subarray(0, room)));
+      this.kept += room;
+    }
+  }
+
+  gap(length: number): void {
+    this.wire += length;
+    this.stopped ??= 'gap';
+  }
+
+  /** Counts body bytes without keeping them (response without request). */
+  get wireBytes(): number {
+    return this.wire;
+  }
+
+  get stop(): CaptureStop {
+    return this.stopped;
+  }
+
+  /** Gives the budget back: the exchange now belongs to whoever received it. */
+  release(): void {
+    this.budget?.give(this.reserved);
+    this.reserved = 0;
+  }
+
+  /**
+   * The body as captured. `decoded`/`decodeProblem` are computed lazily, on first access,
+   * and then kept (they are own enumerable getters, so spreading or JSON.stringify of the
+   * capture decodes it). `messageComplete` false: the body on the wire was cut (gap, close).
+   */
+  finish(contentEncoding: string | null, messageComplete: boolean, decodeLimit: number): BodyCapture {
+    const parts = this.parts;
+    const data = parts.length === 0 ? EMPTY : parts.length === 1 ? parts[0] : Buffer.concat(parts, this.kept);
+    this.parts = [];
+    const truncated = this.stopped !== null || !messageComplete;
+    if (contentEncoding === null) {
+      return { wireBytes: this.wire, data, truncated, contentEncoding, decoded: null, decodeProblem: null };
+    }
+    let memo: DecodeResult | null = null;
+    const decode = (): DecodeResult => {
+      memo ??= decodeContent(data, contentEncoding, !truncated, decodeLimit);
+      return memo;
+    };
+    return {
+      wireBytes: this.wire,
+      data,
+      truncated,
+      contentEncoding,
+      get decoded(): Buffer | null {
+        return decode().decoded;
+      },
+      get decodeProblem(): string | null {
+        return decode().problem;
+      },
+    };
+  }
+}
+

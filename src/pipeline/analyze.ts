@@ -1,0 +1,46 @@
+import { AnomalyCounter } from '../core/anomalies.js';
+import { frameMicros, type Micros } from '../core/time.js';
+import type { CaptureSource } from '../capture/source.js';
+import { HttpExchangeBuilder, type HttpLimits } from '../http/index.js';
+import type { Exchange } from '../http/types.js';
+import { TcpReassembler } from '../tcp/reassembler.js';
+import type { StreamSink } from '../tcp/types.js';
+import { FanOutSink } from './fan-out.js';
+import { packetStream, type PacketFilter } from './packets.js';
+
+export interface AnalyzeOptions {
+  readonly filter?: PacketFilter;
+  /** Stop after this many packets (-c). */
+  readonly count?: number;
+  /** Where every stage counts what it could not make sense of. */
+  readonly anomalies?: AnomalyCounter;
+  readonly http?: Partial<HttpLimits>;
+  /** Further consumers of the reassembled streams (e.g. the --flows writer). */
+  readonly streamSinks?: readonly StreamSink[];
+}
+
+/**
+ * The one place that wires the stages: packets -> TCP reassembly -> HTTP exchanges. Yields the
+ * exchanges completed by each batch of packets, in completion order; at the end of the capture
+ * the streams are flushed and the rest come out.
+ */
+export async function* analyzeExchanges(source: CaptureSource, options: AnalyzeOptions = {}): AsyncIterable<readonly Exchange[]> {
+  const anomalies = options.anomalies ?? new AnomalyCounter();
+  let done: Exchange[] = [];
+  const http = new HttpExchangeBuilder((e) => done.push(e), options.http, anomalies);
+  const sinks = options.streamSinks ?? [];
+  const reassembler = new TcpReassembler(sinks.length > 0 ? new FanOutSink([http, ...sinks]) : http, {}, anomalies);
+  let last: Micros = 0;
+  for await (const batch of packetStream(source, { filter: options.filter, count: options.count, anomalies })) {
+    for (const packet of batch) {
+      last = frameMicros(packet.frame);
+      reassembler.addPacket(packet, last);
+    }
+    if (done.length > 0) {
+      yield done;
+      done = [];
+    }
+  }
+  reassembler.finish(last);
+  if (done.length > 0) yield done;
+}

@@ -1,0 +1,67 @@
+import { formatEndpoint } from '../core/flow.js';
+import { isoMicros } from '../core/time.js';
+import type { BodyCapture, Exchange, HeaderList } from '../http/types.js';
+import type { Role } from '../shadow/classify.js';
+import { latencyMicros } from './exchange-text.js';
+
+const millis = (micros: number | null): number | null => (micros === null ? null : Math.round(micros) / 1000);
+
+function bodyFields(body: BodyCapture) {
+  return {
+    bodyBytes: body.wireBytes,
+    bodyTruncated: body.truncated,
+    contentEncoding: body.contentEncoding,
+    // Only encoded bodies are decoded (lazily, on this read); a problem there is worth knowing.
+    ...(body.contentEncoding !== null && body.decodeProblem ? { decodeProblem: body.decodeProblem } : {}),
+  };
+}
+
+const headerPairs = (headers: HeaderList): Array<[string, string]> => headers.map(([k, v]) => [k, v]);
+
+/**
+ * The NDJSON exchange record of DESIGN.md (`type`, `role`, `ts`, `src`, `dst`, `request`,
+ * `response`, `latencyMs`), plus the full timing, sizes and anomalies. JSON.stringify escapes
+ * control characters, so wire text is safe in it.
+ */
+export function exchangeRecord(e: Exchange, role: Role): Record<string, unknown> {
+  const t = e.timing;
+  return {
+    type: 'exchange',
+    role,
+    ts: isoMicros(t.requestStart),
+    src: formatEndpoint(e.client),
+    dst: formatEndpoint(e.server),
+    request: {
+      method: e.request.method,
+      target: e.request.target,
+      version: e.request.version,
+      host: e.request.host,
+      headers: headerPairs(e.request.headers),
+      ...bodyFields(e.request.body),
+    },
+    response: e.response
+      ? {
+          status: e.response.status,
+          reason: e.response.reason,
+          version: e.response.version,
+          headers: headerPairs(e.response.headers),
+          ...bodyFields(e.response.body),
+          ...(e.response.interim.length > 0 ? { interim: e.response.interim.map((i) => i.status) } : {}),
+        }
+      : null,
+    latencyMs: millis(latencyMicros(e)),
+    durationMs: millis(t.responseEnd === null ? null : t.responseEnd - t.requestStart),
+    timing: {
+      requestStart: isoMicros(t.requestStart),
+      requestEnd: isoMicros(t.requestEnd),
+      responseStart: t.responseStart === null ? null : isoMicros(t.responseStart),
+      responseEnd: t.responseEnd === null ? null : isoMicros(t.responseEnd),
+    },
+    connection: e.connectionId,
+    index: e.index,
+    requestBytes: e.requestBytes,
+    responseBytes: e.responseBytes,
+    complete: e.complete,
+    anomalies: e.anomalies,
+  };
+}

@@ -1,0 +1,31 @@
+import { formatEndpoint } from '../core/flow.js';
+import type { Exchange } from '../http/types.js';
+import { printable } from './printable.js';
+
+/** Milliseconds with three decimals (microsecond resolution), as in "12.345 ms". */
+export function formatMillis(micros: number): string {
+  return `${(micros / 1000).toFixed(3)} ms`;
+}
+
+/** Time from the last request byte to the first response byte: what the server took. */
+export function latencyMicros(e: Exchange): number | null {
+  return e.timing.responseStart === null ? null : e.timing.responseStart - e.timing.requestEnd;
+}
+
+/**
+ * `--view exchanges`: one readable line per exchange, led by the request time as the packet view
+ * prints it:
+ *   03:07:29.113797 10.233.75.12:45832 > 10.233.75.11:80 GET httpbin:8000 /get -> 200 OK 1.204 ms 312 B > 548 B
+ * Wire text is made printable; anomalies follow in brackets.
+ */
+export function exchangeLine(e: Exchange, time: string): string {
+  const req = e.request;
+  const head = `${time}${formatEndpoint(e.client)} > ${formatEndpoint(e.server)} ${printable(req.method)} ${printable(req.host ?? '-')} ${printable(req.target)}`;
+  const latency = latencyMicros(e);
+  const answer = e.response
+    ? `-> ${e.response.status} ${printable(e.response.reason)}${latency === null ? '' : ` ${formatMillis(latency)}`}`
+    : '-> (no response)';
+  const sizes = `${e.requestBytes} B > ${e.responseBytes} B`;
+  const notes = e.anomalies.length > 0 ? ` [${e.complete ? '' : 'incomplete: '}${e.anomalies.map(printable).join(', ')}]` : e.complete ? '' : ' [incomplete]';
+  return `${head} ${answer} ${sizes}${notes}`;
+}
