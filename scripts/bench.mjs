@@ -1,14 +1,16 @@
 #!/usr/bin/env node
-// Benchmarks shadowdump against the tools users compare it with, in the same run, on a large
-// capture made by the lab from real traffic. Prints packets per second and peak memory.
+// Benchmarks shadowdump beside the tools users compare it with, in the same run, on large
+// captures that the capture lab makes from real traffic. Prints rates and peak memory.
 //
-//   npm run bench                      # 3M-packet capture (made on first run, needs root)
-//   npm run bench -- --packets 30000000
-//   npm run bench -- --capture FILE    # any existing capture
+//   npm run bench                          # 3M-packet capture (made on first run; needs root)
+//   npm run bench -- --packets 3000000 --big 30000000
+//                                          # also checks memory on a 10x larger capture
+//   npm run bench -- --only packets|exchanges
 //
-// Peak memory is the maximum resident set size reported by GNU time for each process.
+// Peak memory is the maximum resident set size GNU time reports for each process.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -19,15 +21,24 @@ const option = (name, fallback) => {
   return i === -1 ? fallback : args[i + 1];
 };
 const packets = Number(option('--packets', '3000000'));
+const bigPackets = option('--big', null);
+const only = option('--only', null);
 const dataDir = join(root, 'bench-data');
-const capture = option('--capture', join(dataDir, `lab-${packets}.pcap`));
 const cli = join(root, 'dist/cli/main.js');
 
-function ensureCapture() {
-  if (existsSync(capture)) return;
+function labCapture(count) {
+  const file = join(dataDir, `lab-${count}.pcap`);
+  if (existsSync(file)) return file;
   mkdirSync(dataDir, { recursive: true });
-  console.error(`making ${capture} with the capture lab (${packets} packets; needs root, takes a few minutes)`);
-  execFileSync(join(root, 'scripts/lab/lab.sh'), ['big', capture, '--packets', String(packets)], { stdio: 'inherit' });
+  console.error(`making ${file} with the capture lab (${count} packets; needs root, takes a few minutes)`);
+  execFileSync(join(root, 'scripts/lab/lab.sh'), ['big', file, '--packets', String(count)], { stdio: ['ignore', 'ignore', 'inherit'] });
+  return file;
+}
+
+function subset(file, count) {
+  const out = join(dataDir, `subset-${count}.pcap`);
+  if (!existsSync(out)) execFileSync('editcap', ['-F', 'pcap', '-r', file, out, `1-${count}`]);
+  return out;
 }
 
 function countPackets(file) {
@@ -35,47 +46,59 @@ function countPackets(file) {
   return Number(/Number of packets:\s*(\d+)/.exec(out)?.[1] ?? NaN);
 }
 
-/** Runs a command with stdout to /dev/null under GNU time; returns seconds and peak RSS in MB. */
+/**
+ * Runs a command under GNU time; stdout is counted (lines) and thrown away.
+ * Returns seconds, peak RSS in MB and the number of output lines.
+ */
 function measure(label, command, commandArgs) {
-  const result = spawnSync('/usr/bin/time', ['-f', '%e %M', command, ...commandArgs], {
-    stdio: ['ignore', 'ignore', 'pipe'],
-    encoding: 'utf8',
-    maxBuffer: 1 << 26,
-  });
-  const lines = result.stderr.trim().split('\n');
-  const [seconds, kb] = lines[lines.length - 1].split(' ').map(Number);
-  if (result.status !== 0) throw new Error(`${label} failed: ${lines.slice(-3).join(' | ')}`);
-  return { label, seconds, peakMb: kb / 1024 };
+  const timeFile = join(tmpdir(), `shadowdump-bench-${process.pid}.time`);
+  const result = spawnSync('bash', ['-c', '/usr/bin/time -f "%e %M" -o "$0" "$@" | wc -l', timeFile, command, ...commandArgs], { encoding: 'utf8', maxBuffer: 1 << 26 });
+  const timed = existsSync(timeFile) ? readFileSync(timeFile, 'utf8').trim().split('\n') : [];
+  rmSync(timeFile, { force: true });
+  const [seconds, kb] = (timed[timed.length - 1] ?? '').split(' ').map(Number);
+  if (result.status !== 0 || !Number.isFinite(seconds)) throw new Error(`${label} failed: ${result.stderr.trim().split('\n').slice(-3).join(' | ')}`);
+  return { label, seconds, peakMb: kb / 1024, lines: Number(result.stdout.trim()) };
 }
 
-function report(rows, total) {
-  console.log(`\n${'command'.padEnd(48)} ${'seconds'.padStart(8)} ${'packets/s'.padStart(12)} ${'peak MB'.padStart(9)}`);
+function table(title, unit, rows, count) {
+  console.log(`\n${title}`);
+  console.log(`${'command'.padEnd(58)} ${'seconds'.padStart(8)} ${(unit + '/s').padStart(14)} ${'peak MB'.padStart(9)} ${'lines'.padStart(10)}`);
   for (const r of rows) {
-    console.log(`${r.label.padEnd(48)} ${r.seconds.toFixed(2).padStart(8)} ${Math.round(total / r.seconds).toLocaleString('en-US').padStart(12)} ${r.peakMb.toFixed(1).padStart(9)}`);
+    const n = typeof count === 'function' ? count(r) : count;
+    console.log(`${r.label.padEnd(58)} ${r.seconds.toFixed(2).padStart(8)} ${Math.round(n / r.seconds).toLocaleString('en-US').padStart(14)} ${r.peakMb.toFixed(1).padStart(9)} ${String(r.lines).padStart(10)}`);
   }
 }
 
-function subset(file, count) {
-  const out = join(dataDir, `subset-${count}.pcap`);
-  if (!existsSync(out)) execFileSync('editcap', ['-r', file, out, `1-${count}`]);
-  return out;
-}
-
 if (!existsSync(cli)) execFileSync('npm', ['run', 'build'], { cwd: root, stdio: 'inherit' });
-ensureCapture();
+const capture = option('--capture', null) ?? labCapture(packets);
 const total = countPackets(capture);
 console.log(`capture: ${capture} (${total.toLocaleString('en-US')} packets, ${(statSync(capture).size / 1e6).toFixed(0)} MB)`);
+const node = process.execPath;
 
-const rows = [
-  measure('tcpdump -nn -r FILE', 'tcpdump', ['-nn', '-r', capture]),
-  measure('shadowdump --view packets -nn -r FILE', process.execPath, [cli, '--view', 'packets', '-nn', '-r', capture]),
-];
-report(rows, total);
+if (only === null || only === 'packets') {
+  // Issue target: no slower than tcpdump, flat memory.
+  const tcpdump = measure('tcpdump -nn -r FILE', 'tcpdump', ['-nn', '-r', capture]);
+  const ours = measure('shadowdump --view packets -nn -r FILE', node, [cli, '--view', 'packets', '-nn', '-r', capture]);
+  const tenth = Math.floor(total / 10);
+  const small = measure('shadowdump --view packets -nn (first tenth)', node, [cli, '--view', 'packets', '-nn', '-r', subset(capture, tenth)]);
+  table('packet view', 'packets', [tcpdump, ours], total);
+  table('', 'packets', [small], tenth);
+  console.log(`speed vs tcpdump: ${(tcpdump.seconds / ours.seconds).toFixed(2)}x (target >= 1.00x); memory for 10x the packets: ${(ours.peakMb / small.peakMb).toFixed(2)}x`);
+}
 
-// Flat memory: the same run on a tenth of the capture should peak at about the same RSS.
-const small = subset(capture, Math.floor(total / 10));
-const smallRow = measure('shadowdump --view packets -nn (1/10 capture)', process.execPath, [cli, '--view', 'packets', '-nn', '-r', small]);
-report([smallRow], Math.floor(total / 10));
-const [tcpdumpRow, oursRow] = rows;
-console.log(`\nspeed vs tcpdump: ${(tcpdumpRow.seconds / oursRow.seconds).toFixed(2)}x (target >= 1.00x)`);
-console.log(`memory growth for 10x packets: ${(oursRow.peakMb / smallRow.peakMb).toFixed(2)}x (flat means about 1.0x)`);
+if (only === null || only === 'exchanges') {
+  // Issue target: >= 10x faster than tshark, peak < 256 MB, 10x capture within 1.3x memory.
+  const tsharkFields = ['-n', '-r', capture, '-Y', 'http.request or http.response', '-T', 'fields', '-e', 'frame.time_epoch', '-e', 'ip.src', '-e', 'tcp.srcport',
+    '-e', 'ip.dst', '-e', 'tcp.dstport', '-e', 'http.request.method', '-e', 'http.request.uri', '-e', 'http.host', '-e', 'http.response.code', '-e', 'http.request_in'];
+  const ours = measure('shadowdump --view exchanges --json -r FILE', node, [cli, '--view', 'exchanges', '--json', '-r', capture]);
+  const tshark = measure('tshark -Y http -T fields (same HTTP fields)', 'tshark', tsharkFields);
+  table('exchange view', 'exchanges', [ours, tshark], () => ours.lines);
+  console.log(`exchanges: ${ours.lines.toLocaleString('en-US')} (tshark printed ${tshark.lines.toLocaleString('en-US')} request and response lines)`);
+  console.log(`speed vs tshark: ${(tshark.seconds / ours.seconds).toFixed(1)}x (target >= 10x); peak ${ours.peakMb.toFixed(0)} MB (target < 256 MB)`);
+  if (bigPackets !== null) {
+    const big = labCapture(Number(bigPackets));
+    const bigRun = measure(`shadowdump --view exchanges --json (${Number(bigPackets).toLocaleString('en-US')} packets)`, node, [cli, '--view', 'exchanges', '--json', '-r', big]);
+    table('exchange view, 10x capture', 'exchanges', [bigRun], () => bigRun.lines);
+    console.log(`memory on the 10x capture: ${(bigRun.peakMb / ours.peakMb).toFixed(2)}x the smaller one (target <= 1.3x)`);
+  }
+}

@@ -11,9 +11,18 @@ export function frameMicros(frame: Frame): Micros {
   return frame.tsSec * 1_000_000 + Math.floor(frame.tsNsec / 1000);
 }
 
-/** ISO 8601 in UTC with microseconds, e.g. 2026-11-22T02:58:29.848451Z. */
+let isoSecond = Number.NaN;
+let isoPrefix = '';
+
+/**
+ * ISO 8601 in UTC with microseconds, e.g. 2026-11-22T02:58:29.848451Z. The date part is cached
+ * per second: records come in time order, and building a Date per call dominated NDJSON output.
+ */
 export function isoMicros(t: Micros): string {
-  const ms = Math.floor(t / 1000);
-  const iso = new Date(ms).toISOString(); // ...T02:58:29.848Z
-  return `${iso.slice(0, 23)}${String(t % 1000).padStart(3, '0')}Z`;
+  const second = Math.floor(t / 1_000_000);
+  if (second !== isoSecond) {
+    isoSecond = second;
+    isoPrefix = new Date(second * 1000).toISOString().slice(0, 19); // 2026-11-22T02:58:29
+  }
+  return `${isoPrefix}.${String(1_000_000 + (t - second * 1_000_000)).slice(1)}Z`;
 }

@@ -11,9 +11,20 @@ function bodyFields(body: BodyCapture) {
     bodyBytes: body.wireBytes,
     bodyTruncated: body.truncated,
     contentEncoding: body.contentEncoding,
-    // Only encoded bodies are decoded (lazily, on this read); a problem there is worth knowing.
-    ...(body.contentEncoding !== null && body.decodeProblem ? { decodeProblem: body.decodeProblem } : {}),
   };
+}
+
+const NON_ASCII = /[\u007f-\uffff]/g;
+
+/**
+ * One NDJSON line in plain ASCII: wire text is kept byte for byte (as Latin-1 characters), and
+ * anything outside ASCII is written as a \u escape, so the output is valid UTF-8 JSON whatever
+ * bytes the traffic carried, and no raw byte reaches a terminal.
+ */
+export function ndjsonLine(value: unknown): string {
+  const json = JSON.stringify(value);
+  NON_ASCII.lastIndex = 0;
+  return NON_ASCII.test(json) ? json.replace(NON_ASCII, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`) : json;
 }
 
 const headerPairs = (headers: HeaderList): Array<[string, string]> => headers.map(([k, v]) => [k, v]);
