@@ -10,7 +10,10 @@ export interface CliOptions {
   readonly interface: string | null;
   readonly writeFile: string | null;
   readonly count: number | undefined;
-  /** Number of -n flags: 1 keeps port names, 2 prints everything numerically. */
+  /**
+   * Number of -n flags. Host names are never looked up; as in tcpdump 4.99, any -n also keeps
+   * ports numeric, and without it well-known ports are named ("http").
+   */
   readonly numeric: number;
   readonly payload: PayloadDump;
   readonly timestamps: TimestampStyle;

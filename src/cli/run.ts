@@ -82,7 +82,7 @@ async function openSources(files: readonly string[]): Promise<CaptureSource[]> {
 
 /** `--view packets`: tcpdump's lines. */
 async function packetsView({ options, source, filter, out, anomalies }: ViewContext): Promise<void> {
-  const printer = new PacketPrinter({ timestamps: options.timestamps, payload: options.payload, numericPorts: options.numeric >= 2 });
+  const printer = new PacketPrinter({ timestamps: options.timestamps, payload: options.payload, numericPorts: options.numeric >= 1 });
   for await (const batch of packetStream(source, { filter, count: options.count, anomalies })) {
     for (const packet of batch) {
       printer.print(packet, out.lines);

@@ -7,6 +7,7 @@ import { TcpReassembler } from '../tcp/reassembler.js';
 import type { StreamSink } from '../tcp/types.js';
 import { FanOutSink } from './fan-out.js';
 import { packetStream, type PacketFilter } from './packets.js';
+import { StartOrder } from './start-order.js';
 
 export interface AnalyzeOptions {
   readonly filter?: PacketFilter;
@@ -20,9 +21,9 @@ export interface AnalyzeOptions {
 }
 
 /**
- * The one place that wires the stages: packets -> TCP reassembly -> HTTP exchanges. Yields the
- * exchanges completed by each batch of packets, in completion order; at the end of the capture
- * the streams are flushed and the rest come out.
+ * The one place that wires the stages: packets -> TCP reassembly -> HTTP exchanges. Yields
+ * exchanges in the order their requests began (see StartOrder); at the end of the capture the
+ * streams are flushed and the rest come out.
  */
 export async function* analyzeExchanges(source: CaptureSource, options: AnalyzeOptions = {}): AsyncIterable<readonly Exchange[]> {
   const anomalies = options.anomalies ?? new AnomalyCounter();
@@ -30,17 +31,20 @@ export async function* analyzeExchanges(source: CaptureSource, options: AnalyzeO
   const http = new HttpExchangeBuilder((e) => done.push(e), options.http, anomalies);
   const sinks = options.streamSinks ?? [];
   const reassembler = new TcpReassembler(sinks.length > 0 ? new FanOutSink([http, ...sinks]) : http, {}, anomalies);
+  const order = new StartOrder();
   let last: Micros = 0;
   for await (const batch of packetStream(source, { filter: options.filter, count: options.count, anomalies })) {
     for (const packet of batch) {
       last = frameMicros(packet.frame);
       reassembler.addPacket(packet, last);
     }
-    if (done.length > 0) {
-      yield done;
-      done = [];
-    }
+    order.add(done);
+    done = [];
+    const ready = order.release(last);
+    if (ready.length > 0) yield ready;
   }
   reassembler.finish(last);
-  if (done.length > 0) yield done;
+  order.add(done);
+  const rest = order.drain();
+  if (rest.length > 0) yield rest;
 }

@@ -1,6 +1,6 @@
 /**
  * The packet view against the real tcpdump: every capture in captures/ and the public corpus,
- * for -nn -tt, -nn, -nn -A and -nn -X, compared packet by packet. Every TCP packet must be identical;
+ * for -nn -tt, -nn (local time), -nn -A, -nn -X and -n, compared packet by packet. Every TCP packet must be identical;
  * the differences we accept are listed below with their reason and exact count, so both a
  * regression and an unexpected improvement fail. Other packets only need a sensible line.
  */
@@ -29,6 +29,8 @@ const VARIANTS: readonly Variant[] = [
   { name: '-nn', tcpdumpArgs: ['-nn'], options: { timestamps: 'local-time', payload: 'none', numericPorts: true } },
   { name: '-nn -A', tcpdumpArgs: ['-nn', '-tt', '-A'], options: { timestamps: 'epoch', payload: 'ascii', numericPorts: true } },
   { name: '-nn -X', tcpdumpArgs: ['-nn', '-tt', '-X'], options: { timestamps: 'epoch', payload: 'hex-ascii', numericPorts: true } },
+  // tcpdump 4.99 skips its service table altogether with -n: ports stay numbers, as with -nn.
+  { name: '-n', tcpdumpArgs: ['-n', '-tt'], options: { timestamps: 'epoch', payload: 'none', numericPorts: true } },
 ];
 
 /** Deliberate differences: capture -> number of differing TCP packets (same in every variant), and why. */

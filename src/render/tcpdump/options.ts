@@ -12,7 +12,7 @@ export type PayloadDump = 'none' | 'ascii' | 'hex-ascii';
 export interface TcpdumpOptions {
   readonly timestamps: TimestampStyle;
   readonly payload: PayloadDump;
-  /** -nn: ports as numbers. (-n alone names well-known ports; host names are never resolved.) */
+  /** -n/-nn: ports as numbers; without, well-known ports by name. Host names are never resolved. */
   readonly numericPorts: boolean;
 }
 
