@@ -389,31 +389,27 @@ export class MessageParser {
   }
 
   private buildHead(info: ParserInfo, headBytes: number, whole: boolean): MessageHead {
-    const version = `${info.versionMajor ?? 1}.${info.versionMinor ?? 1}`;
-    const headers = pairHeaders(info.headers);
+    const common: HeadCommon = {
+      version: `${info.versionMajor ?? 1}.${info.versionMinor ?? 1}`,
+      headers: pairHeaders(info.headers),
+      start: this.msgStartTime,
+      headBytes,
+      upgrade: info.upgrade === true,
+      whole,
+    };
     if (this.kind === 'request') {
       return {
         kind: 'request',
         method: typeof info.method === 'string' ? info.method : String(info.method ?? ''),
         target: info.url ?? '',
-        version,
-        headers,
-        start: this.msgStartTime,
-        headBytes,
-        upgrade: info.upgrade === true,
-        whole,
+        ...common,
       };
     }
     return {
       kind: 'response',
       status: info.statusCode ?? 0,
       reason: info.statusMessage ?? '',
-      version,
-      headers,
-      start: this.msgStartTime,
-      headBytes,
-      upgrade: info.upgrade === true,
-      whole,
+      ...common,
     };
   }
 

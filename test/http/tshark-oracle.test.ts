@@ -40,31 +40,36 @@ interface Accepted {
   readonly onlyOurs?: readonly string[];
 }
 
+/**
+ * HEAD-PIPELINED on `conn` (GET /users/10, HEAD /get, GET /status/204 pipelined to v1): tshark shows
+ * one unpaired 200 (at the time of our 204) where we pair a 200 and a 204 with the HEAD request.
+ * Times are the `@` stamps of the request, the 200 and the 204.
+ */
+function headPipelined(
+  conn: string,
+  at: { readonly request: string; readonly ok: string; readonly noContent: string },
+  reason = '1XX (the direct POST with Expect: 100-continue); HEAD-PIPELINED (GET /users/10, HEAD /get, GET /status/204 pipelined to v1).',
+  tsharkUnpaired = 1,
+): Accepted {
+  return {
+    reason,
+    tsharkUnpaired,
+    onlyTshark: [`${conn} response @${at.noContent} 200 to ?`],
+    onlyOurs: [
+      `${conn} response @${at.ok} 200 to @${at.request}`,
+      `${conn} response @${at.noContent} 204 to @${at.request}`,
+    ],
+  };
+}
+
 const ACCEPTED: Record<string, Accepted> = {
-  'any.pcap': {
-    reason:
-      '1XX (x2: the POSTs with Expect: 100-continue, on the loopback leg and on eth0); PIPELINED-FRAME (x2: the 3 GETs written at once to the sidecar); HEAD-PIPELINED (GET /users/10, HEAD /get, GET /status/204 pipelined to v1).',
-    tsharkUnpaired: 4,
-    onlyTshark: [
-      '10.233.75.12:60232 > 10.233.75.11:80 response @1795316680.446230 200 to ?',
-    ],
-    onlyOurs: [
-      '10.233.75.12:60232 > 10.233.75.11:80 response @1795316680.446200 200 to @1795316680.445879',
-      '10.233.75.12:60232 > 10.233.75.11:80 response @1795316680.446230 204 to @1795316680.445879',
-    ],
-  },
-  'client-eth0-nsec.pcap': {
-    reason:
-      '1XX (the direct POST with Expect: 100-continue); HEAD-PIPELINED (GET /users/10, HEAD /get, GET /status/204 pipelined to v1).',
-    tsharkUnpaired: 1,
-    onlyTshark: [
-      '10.233.75.12:60232 > 10.233.75.11:80 response @1795316680.446231 200 to ?',
-    ],
-    onlyOurs: [
-      '10.233.75.12:60232 > 10.233.75.11:80 response @1795316680.446201 200 to @1795316680.445879',
-      '10.233.75.12:60232 > 10.233.75.11:80 response @1795316680.446231 204 to @1795316680.445879',
-    ],
-  },
+  'any.pcap': headPipelined(
+    '10.233.75.12:60232 > 10.233.75.11:80',
+    { request: '1795316680.445879', ok: '1795316680.446200', noContent: '1795316680.446230' },
+    '1XX (x2: the POSTs with Expect: 100-continue, on the loopback leg and on eth0); PIPELINED-FRAME (x2: the 3 GETs written at once to the sidecar); HEAD-PIPELINED (GET /users/10, HEAD /get, GET /status/204 pipelined to v1).',
+    4,
+  ),
+  'client-eth0-nsec.pcap': headPipelined('10.233.75.12:60232 > 10.233.75.11:80', { request: '1795316680.445879', ok: '1795316680.446201', noContent: '1795316680.446231' }),
   'client-eth0-snap96.pcap': {
     reason:
       '96-byte snaplen: each packet keeps ~30 payload bytes, the rest of every message is a gap. We salvage what the start lines say (exchanges all incomplete); tshark leaves most responses unpaired (27). The two onlyOurs/onlyTshark pairs: tshark pairs the 200 of GET /static/app.js with the request before it (GET /missing/deep/path?x=1, already answered 404); the backend logs (client-eth0-snap96.truth.ndjson) agree with us. The two unpaired 200/204 of the pipelined HEAD /get and GET /status/204 are ORPHAN: both requests were cut away with the first request\'s packet.',
@@ -80,66 +85,11 @@ const ACCEPTED: Record<string, Accepted> = {
       '10.233.75.12:60204 > 10.233.75.11:80 response @1795316679.980122 200 to @1795316679.979708',
     ],
   },
-  'client-eth0.pcap': {
-    reason:
-      '1XX (the direct POST with Expect: 100-continue); HEAD-PIPELINED (GET /users/10, HEAD /get, GET /status/204 pipelined to v1).',
-    tsharkUnpaired: 1,
-    onlyTshark: [
-      '10.233.75.12:60232 > 10.233.75.11:80 response @1795316680.446231 200 to ?',
-    ],
-    onlyOurs: [
-      '10.233.75.12:60232 > 10.233.75.11:80 response @1795316680.446201 200 to @1795316680.445879',
-      '10.233.75.12:60232 > 10.233.75.11:80 response @1795316680.446231 204 to @1795316680.445879',
-    ],
-  },
-  'client-eth0.pcapng': {
-    reason:
-      '1XX (the direct POST with Expect: 100-continue); HEAD-PIPELINED (GET /users/10, HEAD /get, GET /status/204 pipelined to v1).',
-    tsharkUnpaired: 1,
-    onlyTshark: [
-      '10.233.75.12:60232 > 10.233.75.11:80 response @1795316680.446231 200 to ?',
-    ],
-    onlyOurs: [
-      '10.233.75.12:60232 > 10.233.75.11:80 response @1795316680.446201 200 to @1795316680.445879',
-      '10.233.75.12:60232 > 10.233.75.11:80 response @1795316680.446231 204 to @1795316680.445879',
-    ],
-  },
-  'lossy-unseen.pcap': {
-    reason:
-      '1XX (the direct POST with Expect: 100-continue); HEAD-PIPELINED (GET /users/10, HEAD /get, GET /status/204 pipelined to v1).',
-    tsharkUnpaired: 1,
-    onlyTshark: [
-      '10.233.75.12:57824 > 10.233.75.11:80 response @1795316694.274340 200 to ?',
-    ],
-    onlyOurs: [
-      '10.233.75.12:57824 > 10.233.75.11:80 response @1795316694.274313 200 to @1795316694.273954',
-      '10.233.75.12:57824 > 10.233.75.11:80 response @1795316694.274340 204 to @1795316694.273954',
-    ],
-  },
-  'lossy.pcap': {
-    reason:
-      '1XX (the direct POST with Expect: 100-continue); HEAD-PIPELINED (GET /users/10, HEAD /get, GET /status/204 pipelined to v1).',
-    tsharkUnpaired: 1,
-    onlyTshark: [
-      '10.233.75.12:60754 > 10.233.75.11:80 response @1795316687.486562 200 to ?',
-    ],
-    onlyOurs: [
-      '10.233.75.12:60754 > 10.233.75.11:80 response @1795316687.486538 200 to @1795316687.486267',
-      '10.233.75.12:60754 > 10.233.75.11:80 response @1795316687.486562 204 to @1795316687.486267',
-    ],
-  },
-  'node-bridge.pcap': {
-    reason:
-      '1XX (the direct POST with Expect: 100-continue); HEAD-PIPELINED (GET /users/10, HEAD /get, GET /status/204 pipelined to v1).',
-    tsharkUnpaired: 1,
-    onlyTshark: [
-      '10.233.75.12:60232 > 10.233.75.11:80 response @1795316680.446229 200 to ?',
-    ],
-    onlyOurs: [
-      '10.233.75.12:60232 > 10.233.75.11:80 response @1795316680.446199 200 to @1795316680.445885',
-      '10.233.75.12:60232 > 10.233.75.11:80 response @1795316680.446229 204 to @1795316680.445885',
-    ],
-  },
+  'client-eth0.pcap': headPipelined('10.233.75.12:60232 > 10.233.75.11:80', { request: '1795316680.445879', ok: '1795316680.446201', noContent: '1795316680.446231' }),
+  'client-eth0.pcapng': headPipelined('10.233.75.12:60232 > 10.233.75.11:80', { request: '1795316680.445879', ok: '1795316680.446201', noContent: '1795316680.446231' }),
+  'lossy-unseen.pcap': headPipelined('10.233.75.12:57824 > 10.233.75.11:80', { request: '1795316694.273954', ok: '1795316694.274313', noContent: '1795316694.274340' }),
+  'lossy.pcap': headPipelined('10.233.75.12:60754 > 10.233.75.11:80', { request: '1795316687.486267', ok: '1795316687.486538', noContent: '1795316687.486562' }),
+  'node-bridge.pcap': headPipelined('10.233.75.12:60232 > 10.233.75.11:80', { request: '1795316680.445885', ok: '1795316680.446199', noContent: '1795316680.446229' }),
   'arkime-80211http.pcap': {
     reason:
       'IEEE 802.11 + radiotap link type: src/decode does not decode it, so no TCP reaches the HTTP layer (see the tcpdump oracle\'s accepted list).',

@@ -10,14 +10,12 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { openCapture } from '../../src/capture/open-capture.js';
 import type { Direction } from '../../src/core/flow.js';
-import { frameMicros, type Micros } from '../../src/core/time.js';
-import { decodeFrame } from '../../src/decode/decode.js';
+import type { Micros } from '../../src/core/time.js';
 import { FlowFileWriter, type WrittenFlowFile } from '../../src/render/flow-files.js';
-import { TcpReassembler } from '../../src/tcp/reassembler.js';
 import type { Connection, EndReason, StreamSink } from '../../src/tcp/types.js';
 import { allCaptures } from '../helpers/captures.js';
+import { reassembleCapture } from './reassemble-capture.js';
 
 type DifferenceKind = 'content' | 'only-tcpflow' | 'only-ours';
 
@@ -250,16 +248,7 @@ async function ours(file: string, dir: string): Promise<{ gappedFiles: Set<strin
   const created: WrittenFlowFile[] = [];
   const writer = new FlowFileWriter(dir, { onFileCreated: (f) => created.push(f) });
   const sink = new GapNotingSink(writer);
-  const reassembler = new TcpReassembler(sink);
-  const source = await openCapture(file);
-  let t: Micros = 0;
-  for await (const batch of source.batches()) {
-    for (const frame of batch) {
-      t = frameMicros(frame);
-      reassembler.addPacket(decodeFrame(frame), t);
-    }
-  }
-  reassembler.finish(t);
+  await reassembleCapture(file, sink);
   writer.close();
   const gappedFiles = new Set(created.filter((w) => sink.gapped.has(w.connectionId)).map((w) => basename(w.path)));
   return { gappedFiles };

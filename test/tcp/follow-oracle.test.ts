@@ -12,13 +12,10 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { openCapture } from '../../src/capture/open-capture.js';
 import { formatEndpoint, type Direction } from '../../src/core/flow.js';
-import { frameMicros, type Micros } from '../../src/core/time.js';
-import { decodeFrame } from '../../src/decode/decode.js';
-import { TcpReassembler } from '../../src/tcp/reassembler.js';
 import type { Connection, StreamSink } from '../../src/tcp/types.js';
 import { allCaptures, PUBLIC_CAPTURES } from '../helpers/captures.js';
+import { reassembleCapture } from './reassemble-capture.js';
 
 /** `stream N nodeK` -> what differs ('missing': we have no connection for the stream; 'content': bytes differ). */
 type Differences = Record<string, 'missing' | 'content'>;
@@ -92,16 +89,7 @@ function tsharkBytes(file: string): Buffer {
 
 async function differences(file: string, oracle: string): Promise<Differences> {
   const sink = new Collector();
-  const reassembler = new TcpReassembler(sink);
-  const source = await openCapture(file);
-  let t: Micros = 0;
-  for await (const batch of source.batches()) {
-    for (const frame of batch) {
-      t = frameMicros(frame);
-      reassembler.addPacket(decodeFrame(frame), t);
-    }
-  }
-  reassembler.finish(t);
+  await reassembleCapture(file, sink);
 
   const found: Differences = {};
   // Connections without a byte are left out on both sides (tshark lists them, we may open one
