@@ -1,5 +1,5 @@
 import type { Writable } from 'node:stream';
-import { BlockLines } from '../render/tcpdump/line-sink.js';
+import { BlockLines } from '../render/line-sink.js';
 
 const BLOCK_BYTES = 256 * 1024;
 

@@ -1,5 +1,5 @@
 import { formatIpv6 } from '../../core/address.js';
-import type { LineSink } from './line-sink.js';
+import type { LineSink } from '../line-sink.js';
 
 /** Where a packet's two addresses sit, so they are printed from the bytes without strings. */
 export interface IpAddresses {

@@ -10,7 +10,7 @@ import { printAddress, printAddressPair, type IpAddresses } from './address-prin
 import { TcpSeqTracker, type AddressKey } from './tcp-seq-tracker.js';
 import { TimestampFormatter } from './timestamp.js';
 import { Truncated } from './truncation.js';
-import { StringLine, type LineSink } from './line-sink.js';
+import { StringLine, type LineSink } from '../line-sink.js';
 
 const SLL_PACKET_TYPES: Record<number, string> = { 0: 'In', 1: 'B', 2: 'M', 3: 'P', 4: 'Out' };
 const MAXIMUM_SNAPLEN = 262144;

@@ -1,7 +1,7 @@
 import { TcpFlag } from '../../decode/types.js';
 import { printHttp, printSsh } from './text-protocol.js';
 import { Truncated } from './truncation.js';
-import type { LineSink } from './line-sink.js';
+import type { LineSink } from '../line-sink.js';
 import { printAddress, printAddressPair, type IpAddresses } from './address-print.js';
 import type { AddressKey, TcpSeqTracker } from './tcp-seq-tracker.js';
 import { portName } from './services.js';

@@ -1,5 +1,5 @@
 import { byteAt } from './truncation.js';
-import type { LineSink } from './line-sink.js';
+import type { LineSink } from '../line-sink.js';
 
 /**
  * The one-line summaries tcpdump prints for text protocols on their well-known ports

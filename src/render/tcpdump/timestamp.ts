@@ -1,7 +1,7 @@
 import type { Frame } from '../../core/frame.js';
 import type { Micros } from '../../core/time.js';
 import type { TimestampStyle } from './options.js';
-import { StringLine, type LineSink } from './line-sink.js';
+import { StringLine, type LineSink } from '../line-sink.js';
 
 const pad2 = (n: number): string => (n < 10 ? '0' : '') + n;
 
