@@ -8,7 +8,7 @@ export interface StartOrderLimits {
   readonly maxHeld: number;
 }
 
-export const DEFAULT_START_ORDER: StartOrderLimits = { window: 2_000_000, maxHeld: 10_000 };
+export const DEFAULT_START_ORDER: StartOrderLimits = { window: 1_000_000, maxHeld: 2_000 };
 
 const byStart = (a: Exchange, b: Exchange): number => a.timing.requestStart - b.timing.requestStart || a.connectionId - b.connectionId || a.index - b.index;
 

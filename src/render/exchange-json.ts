@@ -1,6 +1,6 @@
 import { formatEndpoint } from '../core/flow.js';
 import { isoMicros } from '../core/time.js';
-import type { BodyCapture, Exchange, HeaderList } from '../http/types.js';
+import type { BodyCapture, Exchange } from '../http/types.js';
 import type { Role } from '../shadow/classify.js';
 import { latencyMicros } from './exchange-text.js';
 
@@ -27,7 +27,6 @@ export function ndjsonLine(value: unknown): string {
   return NON_ASCII.test(json) ? json.replace(NON_ASCII, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`) : json;
 }
 
-const headerPairs = (headers: HeaderList): Array<[string, string]> => headers.map(([k, v]) => [k, v]);
 
 /**
  * The NDJSON exchange record of DESIGN.md (`type`, `role`, `ts`, `src`, `dst`, `request`,
@@ -47,7 +46,7 @@ export function exchangeRecord(e: Exchange, role: Role): Record<string, unknown>
       target: e.request.target,
       version: e.request.version,
       host: e.request.host,
-      headers: headerPairs(e.request.headers),
+      headers: e.request.headers,
       ...bodyFields(e.request.body),
     },
     response: e.response
@@ -55,7 +54,7 @@ export function exchangeRecord(e: Exchange, role: Role): Record<string, unknown>
           status: e.response.status,
           reason: e.response.reason,
           version: e.response.version,
-          headers: headerPairs(e.response.headers),
+          headers: e.response.headers,
           ...bodyFields(e.response.body),
           ...(e.response.interim.length > 0 ? { interim: e.response.interim.map((i) => i.status) } : {}),
         }
