@@ -221,6 +221,19 @@ export class HttpConnection implements ReaderHost {
     }
   }
 
+  /** A response that was cut short: it ends here, incomplete, and frees a held request stream. */
+  private endResponseCut(e: PendingExchange, end: Micros, bytes: number, reason: string): void {
+    e.respDone = true;
+    e.respWhole = false;
+    e.respEnd = end;
+    e.respBytes += bytes;
+    e.incomplete(reason);
+    if (e.holdsRequestStream) {
+      e.holdsRequestStream = false;
+      this.releasePending = true;
+    }
+  }
+
   /** The request a response starting at `start` answers (see the class comment), or null. */
   private chooseTarget(start: Micros): PendingExchange | null {
     const responses = this.readerFor('response');
@@ -408,16 +421,7 @@ export class HttpConnection implements ReaderHost {
         this.tunnelAfterResponse = null;
         if (abort.headDelivered) {
           if (t?.kind === 'final') {
-            const e = t.entry;
-            e.respDone = true;
-            e.respWhole = false;
-            e.respEnd = abort.end;
-            e.respBytes += abort.bytes;
-            e.incomplete(reason);
-            if (e.holdsRequestStream) {
-              e.holdsRequestStream = false;
-              this.releasePending = true;
-            }
+            this.endResponseCut(t.entry, abort.end, abort.bytes, reason);
           }
         } else if (abort.salvaged?.kind === 'response') {
           const head: ResponseHead = abort.salvaged;
@@ -431,15 +435,7 @@ export class HttpConnection implements ReaderHost {
           } else {
             target.resp = head;
             target.respBody = new BodyCollector(0, null);
-            target.respDone = true;
-            target.respWhole = false;
-            target.respEnd = abort.end;
-            target.respBytes += abort.bytes;
-            target.incomplete(reason);
-            if (target.holdsRequestStream) {
-              target.holdsRequestStream = false;
-              this.releasePending = true;
-            }
+            this.endResponseCut(target, abort.end, abort.bytes, reason);
           }
         } else {
           this.anomalies.add('http.response-lost');

@@ -58,6 +58,9 @@ function byDirection(dir: Direction, test: (p: DecodedPacket, src: boolean) => b
   }
 }
 
+/** An IPv4 address's four bytes as one unsigned-comparable integer (after masking). */
+const ipv4Word = (b: Uint8Array): number => (b[0] << 24) | (b[1] << 16) | (b[2] << 8) | b[3];
+
 function ipv4Filter(dir: Direction, addrText: string, maskText: string): PacketFilter {
   const toInt = (text: string): number => text.split('.').reduce((acc, part) => (acc << 8) | parseInt(part, 10), 0);
   const mask = toInt(maskText);
@@ -68,34 +71,25 @@ function ipv4Filter(dir: Direction, addrText: string, maskText: string): PacketF
       return (p) => {
         const ip = p.ip;
         if (ip === null || ip.version !== 4) return false;
-        const s = ip.srcBytes;
-        return (((s[0] << 24) | (s[1] << 16) | (s[2] << 8) | s[3]) & mask) === addr;
+        return (ipv4Word(ip.srcBytes) & mask) === addr;
       };
     case 'dst':
       return (p) => {
         const ip = p.ip;
         if (ip === null || ip.version !== 4) return false;
-        const d = ip.dstBytes;
-        return (((d[0] << 24) | (d[1] << 16) | (d[2] << 8) | d[3]) & mask) === addr;
+        return (ipv4Word(ip.dstBytes) & mask) === addr;
       };
     case 'src or dst':
       return (p) => {
         const ip = p.ip;
         if (ip === null || ip.version !== 4) return false;
-        const s = ip.srcBytes;
-        if ((((s[0] << 24) | (s[1] << 16) | (s[2] << 8) | s[3]) & mask) === addr) return true;
-        const d = ip.dstBytes;
-        return (((d[0] << 24) | (d[1] << 16) | (d[2] << 8) | d[3]) & mask) === addr;
+        return (ipv4Word(ip.srcBytes) & mask) === addr || (ipv4Word(ip.dstBytes) & mask) === addr;
       };
     case 'src and dst':
       return (p) => {
         const ip = p.ip;
         if (ip === null || ip.version !== 4) return false;
-        const s = ip.srcBytes;
-        const d = ip.dstBytes;
-        return (
-          (((s[0] << 24) | (s[1] << 16) | (s[2] << 8) | s[3]) & mask) === addr && (((d[0] << 24) | (d[1] << 16) | (d[2] << 8) | d[3]) & mask) === addr
-        );
+        return (ipv4Word(ip.srcBytes) & mask) === addr && (ipv4Word(ip.dstBytes) & mask) === addr;
       };
   }
 }
