@@ -8,7 +8,7 @@ import type { CaptureSource } from '../capture/source.js';
 import { compileFilter } from '../decode/filter/index.js';
 import { analyzeExchanges } from '../pipeline/analyze.js';
 import { packetStream, type PacketFilter } from '../pipeline/packets.js';
-import { exchangeRecord, ndjsonLine } from '../render/exchange-json.js';
+import { exchangeJson } from '../render/exchange-json.js';
 import { exchangeLine } from '../render/exchange-text.js';
 import { FlowFileWriter } from '../render/flow-files.js';
 import { PacketPrinter } from '../render/tcpdump/packet-printer.js';
@@ -102,7 +102,7 @@ async function exchangesView({ options, source, filter, out, anomalies }: ViewCo
     for await (const batch of analyzeExchanges(source, { filter, count: options.count, anomalies, streamSinks: flows ? [flows] : [] })) {
       if (!printExchanges) continue;
       for (const e of batch) {
-        if (options.json) out.line(ndjsonLine(exchangeRecord(e, roleFromHost(e.request.host))));
+        if (options.json) out.line(exchangeJson(e, roleFromHost(e.request.host)));
         else out.line(exchangeLine(e, stamps.formatMicros(e.timing.requestStart)));
       }
       await out.pace();

@@ -129,6 +129,8 @@ export class HttpConnection implements ReaderHost {
       }
       if (e.resp === null && !e.abandoned) {
         e.incomplete('response-missing');
+        // A reset before the answer is the server (or its proxy) refusing: shadow-error material.
+        if (reason === 'rst') e.incomplete('connection-reset');
         this.anomalies.add('http.response-missing');
         e.abandoned = true;
       } else if (e.resp !== null && !e.respDone) {

@@ -75,3 +75,8 @@ export function exchangeRecord(e: Exchange, role: Role): Record<string, unknown>
     anomalies: e.anomalies,
   };
 }
+
+/** The exchange record as JSON text (no newline): for `--view exchanges` lines and inside pair records. */
+export function exchangeJson(e: Exchange, role: Role): string {
+  return ndjsonLine(exchangeRecord(e, role));
+}
