@@ -1,7 +1,8 @@
 import { UsageError } from '../core/errors.js';
 import type { PayloadDump, TimestampStyle } from '../render/tcpdump/options.js';
 
-export type ViewName = 'packets' | 'exchanges' | 'pairs' | 'summary';
+/** 'none': only side outputs (--flows DIR without a --view, as tcpflow prints nothing). */
+export type ViewName = 'packets' | 'exchanges' | 'pairs' | 'summary' | 'none';
 const VIEWS: readonly ViewName[] = ['packets', 'exchanges', 'pairs', 'summary'];
 const TIMESTAMP_STYLES: readonly TimestampStyle[] = ['local-time', 'none', 'epoch', 'delta-previous', 'local-date-time', 'delta-first'];
 
@@ -26,16 +27,46 @@ export interface CliOptions {
   readonly version: boolean;
   /** pcap-filter expression: the remaining words joined by spaces, as tcpdump does. */
   readonly expression: string;
+  /** -q: the pairs view without message payloads. */
+  readonly quiet: boolean;
+  readonly pairing: PairingOptions;
+  /** --har FILE: both legs of every pair as HAR entries. */
+  readonly harFile: string | null;
+  /** --summary: the per-route table (or record, with --json) at the end. */
+  readonly summary: boolean;
+  /** --fail-on conditions, as given (parsed by the gate). */
+  readonly failOn: readonly string[];
+}
+
+/** How legs are told apart and compared (--key, --shadow-suffix, --shadow-dst, --ignore-*, --window). */
+export interface PairingOptions {
+  readonly key: string;
+  readonly shadowSuffix: string;
+  readonly shadowDestinations: readonly string[];
+  readonly ignoreHeaders: readonly string[];
+  readonly ignoreJsonPaths: readonly string[];
+  /** Seconds to wait for the other leg. */
+  readonly windowSeconds: number;
 }
 
 /** Short flags that take no value; letters may be bundled (-nntA) as with tcpdump. */
-const BOOLEAN_FLAGS = new Set(['n', 'A', 'X', 't', 'D', 'h']);
+const BOOLEAN_FLAGS = new Set(['n', 'A', 'X', 't', 'D', 'h', 'q']);
 /** Short flags that take a value, attached (-c10) or as the next word (-c 10). */
 const VALUE_FLAGS = new Set(['r', 'i', 'w', 'c']);
 
-const USAGE = `Usage: shadowdump [-r FILE]... [-i IFACE] [-w FILE] [-c COUNT] [-n|-nn] [-A|-X] [-t|-tt|-ttt|-tttt|-ttttt]
-                  [--view packets|exchanges|pairs|summary] [--json] [--flows DIR] [EXPRESSION...]
-       shadowdump -D`;
+const USAGE = `Usage: shadowdump [-r FILE]... [-i IFACE] [-w FILE] [-c COUNT] [-n|-nn] [-q|-A|-X] [-t|-tt|-ttt|-tttt|-ttttt]
+                  [--view pairs|exchanges|packets|summary] [--json] [--har FILE] [--summary] [--flows DIR]
+                  [--key HEADER] [--shadow-suffix SUFFIX] [--shadow-dst HOST|IP|IP:PORT|CIDR]...
+                  [--ignore-header NAME]... [--ignore-json-path PATH]... [--window SECONDS]
+                  [--fail-on CONDITION[,CONDITION]]... [EXPRESSION...]
+       shadowdump -D
+
+  --view pairs (default)  each mirrored request: primary and shadow side by side, verdict, differences
+  --view exchanges        one line per HTTP request and response
+  --view packets          one line per packet, as tcpdump prints it
+  --view summary          only the per-route table
+  --fail-on differ>1%     exit 3 when a condition holds (verdicts: match, differ, shadow-error,
+                          shadow-missing, primary-missing, incomplete, ambiguous; also mirror-rate<N%)`;
 
 export function usageText(): string {
   return USAGE;
@@ -61,6 +92,16 @@ export function parseArgs(argv: readonly string[]): CliOptions {
   let listInterfaces = false;
   let help = false;
   let version = false;
+  let quiet = false;
+  let harFile: string | null = null;
+  let summary = false;
+  const failOn: string[] = [];
+  let key = 'x-request-id';
+  let shadowSuffix = '-shadow';
+  let windowSeconds = 10;
+  const shadowDestinations: string[] = [];
+  const ignoreHeaders: string[] = [];
+  const ignoreJsonPaths: string[] = [];
   const words: string[] = [];
 
   const takeValue = (flag: string, attached: string, i: number): [string, number] => {
@@ -92,6 +133,38 @@ export function parseArgs(argv: readonly string[]): CliOptions {
         case '--flows':
           [flowsDir, i] = takeValue(name, inline, i);
           break;
+        case '--har':
+          [harFile, i] = takeValue(name, inline, i);
+          break;
+        case '--summary':
+          summary = true;
+          break;
+        case '--fail-on':
+        case '--shadow-dst':
+        case '--ignore-header':
+        case '--ignore-json-path': {
+          let value: string;
+          [value, i] = takeValue(name, inline, i);
+          const list = { '--fail-on': failOn, '--shadow-dst': shadowDestinations, '--ignore-header': ignoreHeaders, '--ignore-json-path': ignoreJsonPaths }[name];
+          // JSON paths may hold commas ($['a,b']); the other lists may be given comma-separated.
+          list.push(...(name === '--ignore-json-path' ? [value] : value.split(',').map((v) => v.trim()).filter((v) => v !== '')));
+          break;
+        }
+        case '--key':
+          [key, i] = takeValue(name, inline, i);
+          if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(key)) throw new UsageError(`--key must be a header name (letters, digits, -), got "${key}"`);
+          break;
+        case '--shadow-suffix':
+          [shadowSuffix, i] = takeValue(name, inline, i);
+          if (shadowSuffix === '') throw new UsageError('--shadow-suffix must not be empty (for meshes that add none, name the shadow with --shadow-dst)');
+          break;
+        case '--window': {
+          let value: string;
+          [value, i] = takeValue(name, inline, i);
+          if (!/^\d+(\.\d+)?$/.test(value) || Number(value) <= 0) throw new UsageError(`--window needs a positive number of seconds, got "${value}"`);
+          windowSeconds = Number(value);
+          break;
+        }
         case '--help':
           help = true;
           break;
@@ -121,6 +194,7 @@ export function parseArgs(argv: readonly string[]): CliOptions {
         else if (letter === 'X') hex = true;
         else if (letter === 't') tCount++;
         else if (letter === 'D') listInterfaces = true;
+        else if (letter === 'q') quiet = true;
         else help = true;
       }
       continue;
@@ -138,12 +212,17 @@ export function parseArgs(argv: readonly string[]): CliOptions {
     // As in tcpdump, -X wins over -A.
     payload: hex ? 'hex-ascii' : ascii ? 'ascii' : 'none',
     timestamps: TIMESTAMP_STYLES[tCount],
-    view: view ?? 'packets',
+    view: view ?? (flowsDir !== null ? 'none' : 'pairs'),
     json,
     flowsDir,
     listInterfaces,
     help,
     version,
     expression: words.join(' '),
+    quiet,
+    pairing: { key, shadowSuffix, shadowDestinations, ignoreHeaders, ignoreJsonPaths, windowSeconds },
+    harFile,
+    summary,
+    failOn,
   };
 }

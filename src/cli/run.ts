@@ -7,8 +7,11 @@ import { mergeSources } from '../capture/merge.js';
 import type { CaptureSource } from '../capture/source.js';
 import { compileFilter } from '../decode/filter/index.js';
 import { analyzeExchanges } from '../pipeline/analyze.js';
-import { packetStream, type PacketFilter } from '../pipeline/packets.js';
+import { packetStream } from '../pipeline/packets.js';
 import { exchangeJson } from '../render/exchange-json.js';
+import { parseGate } from '../shadow/gate.js';
+import { pairAnalyzerOptions, pairsView } from './pairs-view.js';
+import type { ViewContext } from './view-context.js';
 import { exchangeLine } from '../render/exchange-text.js';
 import { FlowFileWriter } from '../render/flow-files.js';
 import { PacketPrinter } from '../render/tcpdump/packet-printer.js';
@@ -26,14 +29,6 @@ export interface CliIo {
 
 const PROCESS_IO: CliIo = { stdout: process.stdout, stderr: process.stderr };
 
-/** What every view gets: the merged source, the filter, where to write, and the anomaly count. */
-interface ViewContext {
-  readonly options: CliOptions;
-  readonly source: CaptureSource;
-  readonly filter: PacketFilter | undefined;
-  readonly out: LineOutput;
-  readonly anomalies: AnomalyCounter;
-}
 
 /** Runs one command line; resolves to the exit code. Throws ShadowdumpError for the user. */
 export async function run(argv: readonly string[], io: CliIo = PROCESS_IO): Promise<number> {
@@ -48,14 +43,21 @@ export async function run(argv: readonly string[], io: CliIo = PROCESS_IO): Prom
   }
   rejectUnavailable(options);
   const filter = options.expression ? compileFilter(options.expression) : undefined;
+  const pairsWanted = options.view === 'pairs' || options.view === 'summary';
+  // Option values are checked before anything is read: a typo fails in a millisecond, not after the capture.
+  const pairing = pairsWanted ? pairAnalyzerOptions(options) : null;
+  const gate = options.failOn.flatMap(parseGate);
   const sources = await openSources(options.readFiles);
   const source = sources.length === 1 ? sources[0] : mergeSources(sources);
   for (const s of sources) {
     io.stderr.write(`reading from file ${s.name}, link-type ${linkTypeName(s.linkType)} (${linkTypeDescription(s.linkType)}), snapshot length ${s.snaplen}\n`);
   }
 
-  const context: ViewContext = { options, source, filter, out: new LineOutput(io.stdout), anomalies: new AnomalyCounter() };
-  if (options.view === 'packets' && options.flowsDir === null) await packetsView(context);
+  const note = (line: string): void => void io.stderr.write(`${line}\n`);
+  const context: ViewContext = { options, source, filter, out: new LineOutput(io.stdout), anomalies: new AnomalyCounter(), note };
+  let code = 0;
+  if (pairing !== null) code = await pairsView(context, pairing, gate, VERSION);
+  else if (options.view === 'packets') await packetsView(context);
   else await exchangesView(context);
   await context.out.finish();
 
@@ -66,7 +68,7 @@ export async function run(argv: readonly string[], io: CliIo = PROCESS_IO): Prom
     const kinds = decodeFailures.map(([name, n]) => `${name.slice('decode.'.length)} ${n}`);
     io.stderr.write(`shadowdump: ${total} packets could not be fully decoded (${kinds.join(', ')})\n`);
   }
-  return 0;
+  return code;
 }
 
 async function openSources(files: readonly string[]): Promise<CaptureSource[]> {
@@ -119,7 +121,14 @@ function rejectUnavailable(options: CliOptions): void {
     throw new ShadowdumpError('usage', 'live capture (-i, -D) is not available in this release yet: read a capture file with -r FILE');
   }
   if (options.writeFile !== null) throw new UsageError('-w is not available in this release yet: capture with tcpdump -w and read it with -r');
-  if (options.view === 'pairs' || options.view === 'summary') throw new UsageError(`--view ${options.view} is not available in this release yet: use --view exchanges or packets`);
-  if (options.json && options.view !== 'exchanges') throw new UsageError('--json needs --view exchanges (the packet view prints tcpdump lines)');
+  const pairing = options.view === 'pairs' || options.view === 'summary';
+  if (options.json && options.view === 'packets') throw new UsageError('--json does not apply to --view packets (it prints tcpdump lines): use --view pairs or exchanges');
+  if (!pairing) {
+    const pairOnly = [options.harFile !== null && '--har', options.summary && '--summary', options.failOn.length > 0 && '--fail-on'].filter((o) => o !== false);
+    if (pairOnly.length > 0) throw new UsageError(`${pairOnly.join(', ')} ${pairOnly.length > 1 ? 'need' : 'needs'} --view pairs or summary (the default is pairs)`);
+  }
+  if (options.flowsDir !== null && options.view === 'packets') throw new UsageError('--flows writes reassembled streams: use it alone or with --view pairs, exchanges or summary, not --view packets');
+  if (options.harFile === '-') throw new UsageError('--har needs a file name (standard output carries the view): e.g. --har pairs.har');
+  if (options.quiet && options.view !== 'pairs') throw new UsageError('-q applies to --view pairs (it leaves the message payloads out)');
   if (options.readFiles.length === 0) throw new UsageError('nothing to read: give a capture with -r FILE (or -r - for standard input)');
 }

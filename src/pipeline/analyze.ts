@@ -6,10 +6,10 @@ import type { Exchange } from '../http/types.js';
 import { TcpReassembler } from '../tcp/reassembler.js';
 import type { StreamSink } from '../tcp/types.js';
 import { FanOutSink } from './fan-out.js';
-import { packetStream, type PacketFilter } from './packets.js';
+import { packetStream, type PacketFilter, type PacketStreamOptions } from './packets.js';
 import { StartOrder } from './start-order.js';
 
-export interface AnalyzeOptions {
+export interface AnalyzeOptions extends Pick<PacketStreamOptions, 'onBatch'> {
   readonly filter?: PacketFilter;
   /** Stop after this many packets (-c). */
   readonly count?: number;
@@ -33,7 +33,7 @@ export async function* analyzeExchanges(source: CaptureSource, options: AnalyzeO
   const reassembler = new TcpReassembler(sinks.length > 0 ? new FanOutSink([http, ...sinks]) : http, {}, anomalies);
   const order = new StartOrder();
   let last: Micros = 0;
-  for await (const batch of packetStream(source, { filter: options.filter, count: options.count, anomalies })) {
+  for await (const batch of packetStream(source, { filter: options.filter, count: options.count, anomalies, onBatch: options.onBatch })) {
     for (const packet of batch) {
       last = frameMicros(packet.frame);
       reassembler.addPacket(packet, last);

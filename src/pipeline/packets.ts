@@ -12,6 +12,8 @@ export interface PacketStreamOptions {
   readonly count?: number;
   /** Counts accepted packets that could not be fully decoded, by failure kind ("decode.truncated-tcp"). */
   readonly anomalies?: AnomalyCounter;
+  /** Sees every batch of accepted packets before the caller does (counting, packet lines). */
+  readonly onBatch?: (packets: readonly DecodedPacket[]) => void;
 }
 
 /**
@@ -20,7 +22,7 @@ export interface PacketStreamOptions {
  */
 export async function* packetStream(source: CaptureSource, options: PacketStreamOptions = {}): AsyncIterable<readonly DecodedPacket[]> {
   const limit = options.count ?? Infinity;
-  const { filter, anomalies } = options;
+  const { filter, anomalies, onBatch } = options;
   let accepted = 0;
   if (limit <= 0) return;
   for await (const batch of source.batches()) {
@@ -31,11 +33,15 @@ export async function* packetStream(source: CaptureSource, options: PacketStream
       if (anomalies && packet.failure) anomalies.add(`decode.${packet.failure.kind}`);
       packets.push(packet);
       if (accepted + packets.length >= limit) {
+        onBatch?.(packets);
         yield packets;
         return;
       }
     }
     accepted += packets.length;
-    if (packets.length > 0) yield packets;
+    if (packets.length > 0) {
+      onBatch?.(packets);
+      yield packets;
+    }
   }
 }

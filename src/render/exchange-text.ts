@@ -1,4 +1,5 @@
 import { formatEndpoint } from '../core/flow.js';
+import { latencyMicros } from '../http/latency.js';
 import type { Exchange } from '../http/types.js';
 import { printable } from './printable.js';
 
@@ -7,10 +8,6 @@ export function formatMillis(micros: number): string {
   return `${(micros / 1000).toFixed(3)} ms`;
 }
 
-/** Time from the last request byte to the first response byte: what the server took. */
-export function latencyMicros(e: Exchange): number | null {
-  return e.timing.responseStart === null ? null : e.timing.responseStart - e.timing.requestEnd;
-}
 
 /**
  * `--view exchanges`: one readable line per exchange, led by the request time as the packet view

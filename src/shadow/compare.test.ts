@@ -265,3 +265,23 @@ describe('bounds', () => {
     expect(diff({ body: p }, { body: p + '\n' })).toEqual([]);
   });
 });
+
+describe('the shadow Host echoed back', () => {
+  const echo = (host: string): Side => ({ headers: json({}), body: JSON.stringify({ headers: { Host: host }, url: `http://${host}/get` }) });
+
+  it('is the mesh suffix, not a difference (JSON, text and headers)', () => {
+    expect(diff(echo('httpbin:8000'), echo('httpbin-shadow:8000'))).toEqual([]);
+    expect(diff({ body: 'served by httpbin:8000\n' }, { body: 'served by httpbin-shadow:8000\n' })).toEqual([]);
+    expect(diff({ headers: [['Location', 'http://httpbin:8000/a']] }, { headers: [['Location', 'http://httpbin-shadow:8000/a']] })).toEqual([]);
+  });
+
+  it('other differences beside it are still reported', () => {
+    const p = { headers: json({}), body: JSON.stringify({ host: 'httpbin:8000', v: 1 }) };
+    const s = { headers: json({}), body: JSON.stringify({ host: 'httpbin-shadow:8000', v: 2 }) };
+    expect(diff(p, s)).toEqual([{ kind: 'body', path: '$.v', primary: '1', shadow: '2' }]);
+  });
+
+  it('a host that is not the shadow request Host still differs', () => {
+    expect(diff({ body: 'a httpbin:8000' }, { body: 'a other:8000' }).map((d) => d.path)).toEqual(['body:line 1']);
+  });
+});

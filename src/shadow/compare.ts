@@ -40,6 +40,12 @@ export interface CompareOptions {
   readonly maxTextLines?: number;
   /** Reported values are cut to this many characters. Default 200. */
   readonly maxValueLength?: number;
+  /**
+   * The shadow's Host and the primary's (`httpbin-shadow:8000`, `httpbin:8000`): a service that
+   * echoes its Host answers with the suffix, which is the mesh's doing, not a difference.
+   * compareExchanges fills it in from the requests.
+   */
+  readonly hostAlias?: { readonly shadow: string; readonly primary: string };
 }
 
 export const DEFAULT_MAX_DIFFERENCES = 50;
@@ -91,7 +97,16 @@ class Collector implements DifferenceSink {
 }
 
 export function compareExchanges(primary: Exchange, shadow: Exchange, options: CompareOptions = {}): Comparison {
-  return compareResponses(primary.response, shadow.response, options);
+  const p = primary.request.host;
+  const s = shadow.request.host;
+  const hostAlias = options.hostAlias ?? (p !== null && s !== null && p !== s ? { shadow: s, primary: p } : undefined);
+  return compareResponses(primary.response, shadow.response, hostAlias === undefined ? options : { ...options, hostAlias });
+}
+
+/** The shadow's text with its Host written as the primary's (see CompareOptions.hostAlias). */
+function unalias(text: string, options: CompareOptions): string {
+  const alias = options.hostAlias;
+  return alias === undefined || alias.shadow === '' || !text.includes(alias.shadow) ? text : text.split(alias.shadow).join(alias.primary);
 }
 
 /** The same comparison on the responses alone; a missing response differs in status only. */
@@ -154,7 +169,7 @@ function compareHeaders(p: HeaderList, s: HeaderList, options: CompareOptions, b
     if (ignore.has(name)) continue;
     const pv = pm.get(name) ?? null;
     const sv = sm.get(name) ?? null;
-    if (pv !== sv) out.push({ kind: 'header', path: `header:${name}`, primary: pv, shadow: sv });
+    if (pv !== sv && (pv === null || sv === null || pv !== unalias(sv, options))) out.push({ kind: 'header', path: `header:${name}`, primary: pv, shadow: sv });
   }
   return out;
 }
@@ -191,8 +206,10 @@ function compareBodies(p: HttpResponse, s: HttpResponse, options: CompareOptions
   const maxValueLength = options.maxValueLength ?? DEFAULT_MAX_VALUE_LENGTH;
 
   const pText = utf8Text(pb);
-  const sText = utf8Text(sb);
+  const sRaw = utf8Text(sb);
+  const sText = sRaw === null ? null : unalias(sRaw, options);
   if (pText !== null && sText !== null) {
+    if (pText === sText) return out;
     if (looksJson(pType, pText) || looksJson(sType, sText)) {
       const pj = parseJson(pText);
       const sj = parseJson(sText);

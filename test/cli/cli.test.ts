@@ -67,20 +67,20 @@ describe('reading captures', () => {
   const lab = join(LAB_CAPTURES, 'lab/client-eth0.pcap');
 
   it('prints what tcpdump prints, with its notice on stderr', () => {
-    const r = shadowdump(['-nn', '-r', lab, 'tcp']);
+    const r = shadowdump(['--view', 'packets', '-nn', '-r', lab, 'tcp']);
     expect(r.code).toBe(0);
     expect(r.stdout).toBe(tcpdump(['-nn', '-r', lab, 'tcp']));
     expect(r.stderr).toMatch(/^reading from file .*client-eth0.pcap, link-type EN10MB \(Ethernet\), snapshot length \d+\n$/);
   });
 
   it('reads standard input with -r -', () => {
-    const r = shadowdump(['-nn', '-tt', '-r', '-', 'tcp'], readFileSync(lab));
+    const r = shadowdump(['--view', 'packets', '-nn', '-tt', '-r', '-', 'tcp'], readFileSync(lab));
     expect(r.code).toBe(0);
     expect(r.stdout).toBe(tcpdump(['-nn', '-tt', '-r', lab, 'tcp']));
   });
 
   it('stops after -c packets and applies the filter expression', () => {
-    const r = shadowdump(['-nn', '-c', '5', '-r', lab, 'tcp', 'port', '80', 'and', 'tcp[tcpflags]', '&', 'tcp-syn', '!=', '0']);
+    const r = shadowdump(['--view', 'packets', '-nn', '-c', '5', '-r', lab, 'tcp', 'port', '80', 'and', 'tcp[tcpflags]', '&', 'tcp-syn', '!=', '0']);
     expect(r.code).toBe(0);
     expect(r.stdout).toBe(tcpdump(['-nn', '-c', '5', '-r', lab, 'tcp port 80 and tcp[tcpflags] & tcp-syn != 0']));
     expect(r.stdout.split('\n').filter(Boolean)).toHaveLength(5);
@@ -92,7 +92,7 @@ describe('reading captures', () => {
     const b = join(LAB_CAPTURES, 'lab/node-bridge.pcap');
     const merged = join(dir, 'merged.pcap');
     spawnSync('mergecap', ['-F', 'pcap', '-w', merged, a, b]);
-    const r = shadowdump(['-nn', '-tt', '-r', a, '-r', b, 'tcp']);
+    const r = shadowdump(['--view', 'packets', '-nn', '-tt', '-r', a, '-r', b, 'tcp']);
     expect(r.code).toBe(0);
     expect(r.stdout).toBe(tcpdump(['-nn', '-tt', '-r', merged, 'tcp']));
     expect(r.stderr.match(/reading from file/g)).toHaveLength(2);
@@ -100,20 +100,20 @@ describe('reading captures', () => {
 
   it('a file cut off mid-packet: every whole packet, then one warning, exit 0', () => {
     const file = join(PUBLIC_CAPTURES, 'suricata-http-mime-truncated.pcap');
-    const r = shadowdump(['-nn', '-tt', '-r', file]);
+    const r = shadowdump(['--view', 'packets', '-nn', '-tt', '-r', file]);
     expect(r.code).toBe(0);
     expect(r.stdout).toBe(tcpdump(['-nn', '-tt', '-r', file]));
     expect(errorLines(r.stderr)).toEqual([`shadowdump: warning: ${file}: truncated dump file; tried to read 16 header bytes, only got 1`]);
   });
 
   it('counts packets it could not fully decode, in one line on stderr', () => {
-    const r = shadowdump(['-nn', '-r', join(PUBLIC_CAPTURES, 'ndpi-fuzz-2006-09-29-28586.pcap')]);
+    const r = shadowdump(['--view', 'packets', '-nn', '-r', join(PUBLIC_CAPTURES, 'ndpi-fuzz-2006-09-29-28586.pcap')]);
     expect(r.code).toBe(0);
     expect(errorLines(r.stderr)).toEqual(['shadowdump: 5 packets could not be fully decoded (bad-ip-header 2, bad-tcp-header 2, truncated-tcp 1)']);
   });
 
   it('a reader that goes away (| head) ends the run quietly', () => {
-    const r = spawnSync('sh', ['-c', `node ${BIN} -nn -r ${join(PUBLIC_CAPTURES, 'zeek-1000-requests-one-dropped-response.pcap')} | head -3`], { encoding: 'utf8' });
+    const r = spawnSync('sh', ['-c', `node ${BIN} --view packets -nn -r ${join(PUBLIC_CAPTURES, 'zeek-1000-requests-one-dropped-response.pcap')} | head -3`], { encoding: 'utf8' });
     expect(r.status).toBe(0);
     expect(r.stdout.split('\n').filter(Boolean)).toHaveLength(3);
     expect(r.stderr).not.toMatch(/EPIPE|Error/);

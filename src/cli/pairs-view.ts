@@ -1,0 +1,86 @@
+import { analyzePairs } from '../pipeline/pairs.js';
+import { ndjsonLine } from '../render/exchange-json.js';
+import { FlowFileWriter } from '../render/flow-files.js';
+import { HarWriter } from '../render/har.js';
+import { pairJson } from '../render/pair-json.js';
+import { pairLines } from '../render/pair-text.js';
+import { summaryLines, summaryRecord, type RunSummary } from '../render/summary-text.js';
+import { TimestampFormatter } from '../render/tcpdump/timestamp.js';
+import { evaluateGate, GATE_EXIT_CODE, type GateCondition } from '../shadow/gate.js';
+import type { PairAnalyzerOptions } from '../shadow/pair-analyzer.js';
+import { RouteStats } from '../shadow/route-stats.js';
+import { parseShadowDestination } from '../shadow/shadow-destination.js';
+import type { CliOptions } from './args.js';
+import type { ViewContext } from './view-context.js';
+
+/** The command line's pairing options as the shadow stage takes them (usage errors here, before reading). */
+export function pairAnalyzerOptions(options: CliOptions): PairAnalyzerOptions {
+  const p = options.pairing;
+  return {
+    correlation: {
+      key: p.key,
+      shadowSuffix: p.shadowSuffix,
+      shadowDestinations: p.shadowDestinations.map(parseShadowDestination),
+      window: Math.round(p.windowSeconds * 1_000_000),
+    },
+    compare: { ignoreHeaders: p.ignoreHeaders, ignoreJsonPaths: p.ignoreJsonPaths },
+  };
+}
+
+/**
+ * `--view pairs` (the default) and `--view summary`: every mirrored request with its verdict as
+ * text or NDJSON, optionally HAR, the per-route summary at the end, and the --fail-on gate.
+ * Resolves to the exit code.
+ */
+export async function pairsView(context: ViewContext, pairing: PairAnalyzerOptions, gate: readonly GateCondition[], version: string): Promise<number> {
+  const { options, source, filter, out, anomalies } = context;
+  const har = options.harFile === null ? null : await HarWriter.open(options.harFile, version);
+  const routes = new RouteStats();
+  const stamps = new TimestampFormatter(options.timestamps);
+  const textOptions = { stamp: (at: number) => stamps.formatMicros(at), payload: options.quiet ? 'none' : options.payload === 'none' ? 'ascii' : options.payload } as const;
+  const printPairs = options.view === 'pairs';
+  const flows = options.flowsDir === null ? null : new FlowFileWriter(options.flowsDir);
+  let packets = 0;
+  const run = analyzePairs(source, {
+    filter,
+    count: options.count,
+    anomalies,
+    pairing,
+    streamSinks: flows === null ? [] : [flows],
+    onBatch: (batch) => (packets += batch.length),
+  });
+  try {
+    for await (const batch of run.batches) {
+      for (const report of batch) {
+        routes.add(report);
+        await har?.add(report);
+        if (!printPairs) continue;
+        if (options.json) out.line(pairJson(report));
+        else {
+          for (const line of pairLines(report, textOptions)) out.line(line);
+          out.line('');
+        }
+      }
+      await out.pace();
+      if (out.isClosed) break;
+    }
+  } finally {
+    flows?.close();
+    await har?.close();
+  }
+
+  const summary: RunSummary = {
+    ...routes.summary(),
+    correlation: run.analyzer.correlation,
+    exchanges: run.analyzer.exchanges,
+    packets,
+    anomalies: anomalies.entries(),
+  };
+  if (options.summary || options.view === 'summary') {
+    if (options.json) out.line(ndjsonLine(summaryRecord(summary)));
+    else for (const line of summaryLines(summary)) out.line(line);
+  }
+  const failed = evaluateGate(gate, summary);
+  for (const reason of failed) context.note(`shadowdump: --fail-on ${reason}`);
+  return failed.length > 0 ? GATE_EXIT_CODE : 0;
+}

@@ -1,0 +1,84 @@
+/**
+ * The shadow stage: exchanges in, one PairReport per mirrored request out. Correlates legs by
+ * id (correlate.ts), compares the two answers (compare.ts), learns per-route noise (noise.ts)
+ * and decides the verdict (verdict.ts). Synchronous and pure: packet time comes in by advance().
+ */
+import type { Micros } from '../core/time.js';
+import type { Exchange } from '../http/types.js';
+import { DEFAULT_SHADOW_SUFFIX } from './classify.js';
+import { compareExchanges, type CompareOptions, type Difference } from './compare.js';
+import { Correlator, type CorrelatorOptions, type CorrelatorStats, type Pair } from './correlate.js';
+import { NoiseDetector } from './noise.js';
+import { routeOf } from './route-template.js';
+import { routeKey, verdictOf, type PairReport, type ReportedDifference } from './verdict.js';
+
+export interface PairAnalyzerOptions {
+  readonly correlation?: Omit<CorrelatorOptions, 'onOther'>;
+  readonly compare?: CompareOptions;
+  /** A path is probable noise once it differed in `ratio` of at least `minPairs` pairs of its route. */
+  readonly noise?: { readonly minPairs?: number; readonly ratio?: number };
+}
+
+export class PairAnalyzer {
+  /** Exchanges handed in. */
+  exchanges = 0;
+  /** Exchanges that joined no pair (no id, or after their pair was reported). */
+  others = 0;
+
+  private readonly correlator: Correlator;
+  private readonly noise = new NoiseDetector();
+  private readonly suffix: string;
+
+  constructor(
+    private readonly onReport: (report: PairReport) => void,
+    private readonly options: PairAnalyzerOptions = {},
+    onOther: (e: Exchange) => void = () => {},
+  ) {
+    this.suffix = options.correlation?.shadowSuffix ?? DEFAULT_SHADOW_SUFFIX;
+    this.correlator = new Correlator((p) => this.onReport(this.report(p)), {
+      ...options.correlation,
+      onOther: (e) => {
+        this.others++;
+        onOther(e);
+      },
+    });
+  }
+
+  add(e: Exchange): void {
+    this.exchanges++;
+    this.correlator.add(e);
+  }
+
+  /** Packet time has reached `now`: reports the pairs that are settled or timed out. */
+  advance(now: Micros): void {
+    this.correlator.advance(now);
+  }
+
+  /** End of input: reports every pending pair. */
+  finish(): void {
+    this.correlator.finish();
+  }
+
+  get correlation(): CorrelatorStats {
+    return this.correlator.stats();
+  }
+
+  private report(pair: Pair): PairReport {
+    const leg = pair.primary ?? pair.shadow ?? pair.candidates[0] ?? pair.related[0];
+    const route = routeOf(leg, this.suffix);
+    const { primary, shadow } = pair;
+    const compared = primary !== null && shadow !== null && primary.response !== null && shadow.response !== null;
+    const found = compared ? compareExchanges(primary, shadow, this.options.compare).differences : [];
+    // Only compared pairs teach the noise detector what usually differs on this route.
+    const differences = compared ? this.markNoise(routeKey(route), found) : [];
+    return { pair, route, differences, ...verdictOf(pair, found) };
+  }
+
+  /** Records the differences under their route and flags the ones that differ in nearly every pair. */
+  private markNoise(route: string, found: readonly Difference[]): ReportedDifference[] {
+    this.noise.observe(route, found);
+    if (found.length === 0) return [];
+    const noisy = new Set(this.noise.probableNoise(route, this.options.noise?.minPairs, this.options.noise?.ratio));
+    return found.map((d) => ({ ...d, noise: noisy.has(d.path) }));
+  }
+}

@@ -1,0 +1,141 @@
+/**
+ * Pairs against the lab's ground truth (the backends' own logs), through the real command line:
+ * every x-request-id that reached both versions is one pair with the statuses the backends
+ * logged, every request that reached only v1 is shadow-missing, and no pair is invented — on
+ * the pod's eth0, the node bridge, `-i any` (with the app->sidecar loopback legs), the lossy
+ * captures, and two captures merged (every packet seen twice).
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { LAB_CAPTURES } from '../helpers/captures.js';
+import { runCli } from '../helpers/run-cli.js';
+
+interface TruthLine {
+  readonly backend: 'v1' | 'v2';
+  readonly request_id: string;
+  readonly status: number;
+  readonly body_bytes: number;
+  readonly server: string;
+}
+
+interface ExchangeRecord {
+  readonly src: string;
+  readonly dst: string;
+  readonly response: { readonly status: number; readonly bodyBytes: number } | null;
+}
+
+interface PairRecord {
+  readonly type: 'pair';
+  readonly id: string;
+  readonly verdict: string;
+  readonly primary: ExchangeRecord | null;
+  readonly shadow: ExchangeRecord | null;
+  readonly related?: ExchangeRecord[];
+  readonly diff: Array<{ path: string }>;
+}
+
+const LAB = join(LAB_CAPTURES, 'lab');
+const V1 = '10.233.75.11:80';
+const V2 = '10.233.75.13:80';
+
+function truth(stem: string): TruthLine[] {
+  return readFileSync(join(LAB, `${stem}.truth.ndjson`), 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as TruthLine);
+}
+
+async function records(args: readonly string[]): Promise<{ pairs: PairRecord[]; summary: Record<string, unknown>; code: number }> {
+  const { code, stdout, stderr } = await runCli(['--json', '--summary', ...args]);
+  expect(stderr).not.toMatch(/error/i);
+  const lines = stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l) as { type: string });
+  const summary = lines.at(-1) as Record<string, unknown>;
+  expect(summary.type).toBe('summary');
+  return { pairs: lines.slice(0, -1) as PairRecord[], summary, code };
+}
+
+/** What the backends say each pair must be: per id, v1's and v2's log lines. */
+function expectedPairs(stem: string): Map<string, { v1: TruthLine | undefined; v2: TruthLine | undefined }> {
+  const byId = new Map<string, { v1: TruthLine | undefined; v2: TruthLine | undefined }>();
+  for (const t of truth(stem)) {
+    const entry = byId.get(t.request_id) ?? { v1: undefined, v2: undefined };
+    expect(entry[t.backend], `the lab logs each id once per backend (${t.request_id})`).toBeUndefined();
+    entry[t.backend] = t;
+    byId.set(t.request_id, entry);
+  }
+  return byId;
+}
+
+function checkAgainstTruth(stem: string, pairs: readonly PairRecord[]): void {
+  const expected = expectedPairs(stem);
+  const seen = new Set<string>();
+  for (const p of pairs) {
+    expect(seen.has(p.id), `one pair per id (${p.id})`).toBe(false);
+    seen.add(p.id);
+    const t = expected.get(p.id);
+    expect(t, `pair ${p.id} is in the backends' logs`).toBeDefined();
+    if (t === undefined) continue;
+    expect(p.primary?.dst, `primary of ${p.id} is the v1 leg`).toBe(V1);
+    expect(p.primary?.response?.status).toBe(t.v1?.status);
+    if (t.v2 === undefined) {
+      expect(p.verdict).toBe('shadow-missing');
+      expect(p.shadow).toBeNull();
+      continue;
+    }
+    expect(p.shadow?.dst, `shadow of ${p.id} is the v2 leg`).toBe(V2);
+    expect(p.shadow?.response?.status).toBe(t.v2.status);
+    const v1 = t.v1 as TruthLine;
+    if (v1.status < 500 && t.v2.status >= 500) expect(p.verdict).toBe('shadow-error');
+    else if (v1.status !== t.v2.status) expect(p.verdict).toBe('differ');
+    else expect(['match', 'differ']).toContain(p.verdict);
+    for (const leg of p.related ?? []) expect([V1, V2]).not.toContain(leg.dst);
+  }
+  expect([...expected.keys()].filter((id) => !seen.has(id)), 'ids the backends logged without a pair').toEqual([]);
+}
+
+describe('pairs match the backends’ logs', () => {
+  const captures = ['client-eth0.pcap', 'client-eth0.pcapng', 'client-eth0-nsec.pcap', 'node-bridge.pcap', 'any.pcap', 'lossy.pcap', 'lossy-unseen.pcap'];
+  for (const name of captures) {
+    it(name, async () => {
+      const { pairs, summary } = await records(['-r', join(LAB, name)]);
+      checkAgainstTruth(name.replace(/\.(pcap|pcapng)$/, ''), pairs);
+      expect(summary.pairs).toBe(pairs.length);
+      expect((summary.verdicts as Record<string, number>)['shadow-missing']).toBe(pairs.filter((p) => p.verdict === 'shadow-missing').length);
+    });
+  }
+
+  it('-i any: the app->sidecar loopback legs are related legs, never the primary', async () => {
+    const { pairs } = await records(['-r', join(LAB, 'any.pcap')]);
+    const withLoopback = pairs.filter((p) => (p.related ?? []).some((l) => l.dst === '127.0.0.1:15001'));
+    // The requests that carried an id from the app (the others got theirs from the sidecar).
+    expect(withLoopback.length).toBeGreaterThan(10);
+    for (const p of withLoopback) expect(p.primary?.dst).toBe(V1);
+  });
+
+  it('two captures of the same traffic merged: every packet twice, still one pair per id', async () => {
+    const { pairs } = await records(['-r', join(LAB, 'client-eth0.pcap'), '-r', join(LAB, 'node-bridge.pcap')]);
+    checkAgainstTruth('client-eth0', pairs);
+  });
+
+  it('96-byte snaplen: the ids are cut off, so no pair is invented', async () => {
+    const { pairs, summary } = await records(['-r', join(LAB, 'client-eth0-snap96.pcap')]);
+    const known = expectedPairs('client-eth0-snap96');
+    for (const p of pairs) expect(known.has(p.id)).toBe(true);
+    expect((summary.correlation as { unkeyed: number }).unkeyed).toBeGreaterThan(0);
+  });
+
+  it('the verdicts of the bundled capture, by what the lab made v2 do', async () => {
+    const { pairs } = await records(['-r', join(LAB, 'client-eth0.pcap')]);
+    const paths = (verdict: string): string[] => [...new Set(pairs.filter((p) => p.verdict === verdict).flatMap((p) => p.diff.map((d) => d.path)))].sort();
+    // v2 scores users one higher, reports its version, makes new uuids, and fails /status/200 once.
+    expect(paths('differ')).toEqual(['$.score', '$.uuid', '$.version']);
+    expect(pairs.filter((p) => p.verdict === 'shadow-error').map((p) => p.shadow?.response?.status)).toEqual([503]);
+    // Different bytes, same answer: /headers echoes the Host (with the mesh's suffix), and v2
+    // compresses /gzip differently; the logs show the sizes apart, the decoded answers agree.
+    const logged = expectedPairs('client-eth0');
+    const sizesApart = [...logged.entries()].filter(([, t]) => t.v1 !== undefined && t.v2 !== undefined && t.v1.status === t.v2.status && t.v1.body_bytes !== t.v2.body_bytes);
+    expect(sizesApart.map(([, t]) => (t.v1 as unknown as { target: string }).target).sort()).toEqual(['/gzip', '/headers']);
+    for (const [id] of sizesApart) expect(pairs.find((p) => p.id === id)?.verdict).toBe('match');
+  });
+});
