@@ -3,7 +3,9 @@ import { ndjsonLine } from '../render/exchange-json.js';
 import { FlowFileWriter } from '../render/flow-files.js';
 import { HarWriter } from '../render/har.js';
 import { pairJson } from '../render/pair-json.js';
-import { pairLines } from '../render/pair-text.js';
+import { PacketLineRecorder } from '../render/packet-lines.js';
+import { pairLines, type PairTextOptions } from '../render/pair-text.js';
+import { PacketPrinter } from '../render/tcpdump/packet-printer.js';
 import { summaryLines, summaryRecord, type RunSummary } from '../render/summary-text.js';
 import { TimestampFormatter } from '../render/tcpdump/timestamp.js';
 import { evaluateGate, GATE_EXIT_CODE, type GateCondition } from '../shadow/gate.js';
@@ -37,8 +39,14 @@ export async function pairsView(context: ViewContext, pairing: PairAnalyzerOptio
   const har = options.harFile === null ? null : await HarWriter.open(options.harFile, version);
   const routes = new RouteStats();
   const stamps = new TimestampFormatter(options.timestamps);
-  const textOptions = { stamp: (at: number) => stamps.formatMicros(at), payload: options.quiet ? 'none' : options.payload === 'none' ? 'ascii' : options.payload } as const;
   const printPairs = options.view === 'pairs';
+  // The text view shows the real packets under each message: tcpdump's lines, kept for a while.
+  const recorder = printPairs && !options.json ? new PacketLineRecorder(new PacketPrinter({ timestamps: options.timestamps, payload: 'none', numericPorts: options.numeric >= 1 })) : null;
+  const textOptions: PairTextOptions = {
+    stamp: (at) => stamps.formatMicros(at),
+    payload: options.quiet ? 'none' : options.payload === 'none' ? 'ascii' : options.payload,
+    packetLines: recorder === null ? undefined : (from, to, start, end) => recorder.linesBetween(from, to, start, end),
+  };
   const flows = options.flowsDir === null ? null : new FlowFileWriter(options.flowsDir);
   let packets = 0;
   const run = analyzePairs(source, {
@@ -47,7 +55,10 @@ export async function pairsView(context: ViewContext, pairing: PairAnalyzerOptio
     anomalies,
     pairing,
     streamSinks: flows === null ? [] : [flows],
-    onBatch: (batch) => (packets += batch.length),
+    onBatch: (batch) => {
+      packets += batch.length;
+      recorder?.observe(batch);
+    },
   });
   try {
     for await (const batch of run.batches) {

@@ -30,6 +30,11 @@ export interface PairTextOptions {
   readonly bodyLines?: number;
   /** Body bytes shown per message. Default 2048. */
   readonly bodyBytes?: number;
+  /**
+   * The tcpdump lines of the packets that carried a message (see PacketLineRecorder). Without
+   * them, or when none were kept, each message gets one line in the same style, marked by its size.
+   */
+  readonly packetLines?: (from: Endpoint, to: Endpoint, start: Micros, end: Micros) => string[];
 }
 
 const DEFAULT_BODY_LINES = 12;
@@ -72,7 +77,7 @@ function legLines(label: string, e: Exchange, options: PairTextOptions): string[
   const out: string[] = [];
   const req = e.request;
   const requestLine = `${req.method} ${req.target} HTTP/${req.version}`;
-  out.push(messageLine(label, e.timing.requestStart, e.client, e.server, requestLine, e.requestBytes, options));
+  out.push(...messageLines(label, [e.timing.requestStart, e.timing.requestEnd], e.client, e.server, requestLine, e.requestBytes, options));
   if (options.payload !== 'none') out.push(...payloadLines(requestLine, req.headers, req.body, options));
   const res = e.response;
   if (res === null || e.timing.responseStart === null) {
@@ -80,11 +85,19 @@ function legLines(label: string, e: Exchange, options: PairTextOptions): string[
     return out;
   }
   const statusLine = `HTTP/${res.version} ${res.status} ${res.reason}`;
-  for (const interim of res.interim) out.push(messageLine(label, interim.at, e.server, e.client, `HTTP/${res.version} ${interim.status}`, null, options));
-  out.push(messageLine(label, e.timing.responseStart, e.server, e.client, statusLine, e.responseBytes, options));
+  for (const interim of res.interim) out.push(...messageLines(label, [interim.at, interim.at], e.server, e.client, `HTTP/${res.version} ${interim.status}`, null, options));
+  const responseSpan: [Micros, Micros] = [e.timing.responseStart, e.timing.responseEnd ?? e.timing.responseStart];
+  out.push(...messageLines(label, responseSpan, e.server, e.client, statusLine, e.responseBytes, options));
   if (options.payload !== 'none') out.push(...payloadLines(statusLine, res.headers, res.body, options));
   if (!e.complete) out.push(`${label} [incomplete: ${e.anomalies.map(printable).join(', ')}]`);
   return out;
+}
+
+/** The packets that carried a message, as tcpdump printed them; or one line for the whole message. */
+function messageLines(label: string, [start, end]: [Micros, Micros], from: Endpoint, to: Endpoint, first: string, bytes: number | null, options: PairTextOptions): string[] {
+  const packets = options.packetLines?.(from, to, start, end) ?? [];
+  if (packets.length > 0) return packets.map((line) => `${label} ${line}`);
+  return [messageLine(label, start, from, to, first, bytes, options)];
 }
 
 function messageLine(label: string, at: Micros, from: Endpoint, to: Endpoint, first: string, bytes: number | null, options: PairTextOptions): string {
