@@ -4,11 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
+import { exchange, headBytes, pairReport, type ExchangeSpec } from '../../test/helpers/exchange-builder.js';
 import { ShadowdumpError } from '../core/errors.js';
-import type { Micros } from '../core/time.js';
-import type { BodyCapture, Exchange, HttpResponse } from '../http/types.js';
-import type { Pair } from '../shadow/correlate.js';
-import type { PairReport, ReportedDifference, Verdict } from '../shadow/verdict.js';
+import type { PairReport } from '../shadow/verdict.js';
 import { HarWriter, harEntries, type HarEntry } from './har.js';
 
 /** har-validator (npm, devDependency): HAR 1.2 JSON schemas (har-schema) checked with ajv. */
@@ -17,144 +15,10 @@ interface HarValidator {
 }
 const validator = createRequire(import.meta.url)('har-validator') as HarValidator;
 
-const T0: Micros = 1_800_000_000_000_000;
-const MS = 1000;
-
 const dir = mkdtempSync(join(tmpdir(), 'shadowdump-har-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 let fileNo = 0;
 const tempPath = (): string => join(dir, `out-${fileNo++}.har`);
-
-// ---------------------------------------------------------------------------------------------
-// Builders
-
-type Headers = Array<[string, string]>;
-
-interface BodySpec {
-  /** Wire body (after de-chunking); the capture keeps `kept` bytes of it (default all). */
-  wire?: Buffer | string;
-  kept?: number;
-  contentEncoding?: string | null;
-  decoded?: Buffer | null;
-  decodeProblem?: string | null;
-}
-
-function body(spec: BodySpec = {}): BodyCapture {
-  const wire = typeof spec.wire === 'string' ? Buffer.from(spec.wire, 'latin1') : (spec.wire ?? Buffer.alloc(0));
-  const kept = spec.kept ?? wire.length;
-  return {
-    wireBytes: wire.length,
-    data: wire.subarray(0, kept),
-    truncated: kept < wire.length,
-    contentEncoding: spec.contentEncoding ?? null,
-    decoded: spec.decoded ?? null,
-    decodeProblem: spec.decodeProblem ?? null,
-  };
-}
-
-/** Bytes of a message head as it went on the wire. */
-function headBytes(startLine: string, headers: Headers): number {
-  return Buffer.byteLength(`${startLine}\r\n${headers.map(([n, v]) => `${n}: ${v}\r\n`).join('')}\r\n`, 'latin1');
-}
-
-interface ResponseSpec {
-  status?: number;
-  reason?: string;
-  headers?: Headers;
-  body?: BodySpec;
-}
-
-interface ExchangeSpec {
-  at?: number; // ms after T0
-  client?: string;
-  server?: string;
-  method?: string;
-  target?: string;
-  host?: string | null;
-  id?: string;
-  headers?: Headers; // more request headers
-  body?: BodySpec;
-  /** null: no response seen. */
-  response?: ResponseSpec | null;
-  anomalies?: string[];
-  conn?: number;
-}
-
-function endpoint(text: string): { ip: string; port: number } {
-  const i = text.lastIndexOf(':');
-  return { ip: text.slice(0, i), port: Number(text.slice(i + 1)) };
-}
-
-let nextConn = 1;
-
-function exchange(s: ExchangeSpec): Exchange {
-  const start = T0 + (s.at ?? 0) * MS;
-  const method = s.method ?? 'GET';
-  const target = s.target ?? '/get';
-  const host = s.host === undefined ? 'httpbin:8000' : s.host;
-  const reqHeaders: Headers = [...(host === null ? [] : [['Host', host] as [string, string]]), ['x-request-id', s.id ?? 'req'], ...(s.headers ?? [])];
-  const reqBody = body(s.body);
-  let response: HttpResponse | null = null;
-  let responseBytes = 0;
-  if (s.response !== null) {
-    const r = s.response ?? {};
-    const status = r.status ?? 200;
-    const reason = r.reason ?? 'OK';
-    const headers = r.headers ?? [['Content-Type', 'application/json']];
-    const resBody = body(r.body ?? { wire: '{"ok":true}' });
-    response = { status, reason, version: '1.1', headers, body: resBody, interim: [] };
-    responseBytes = headBytes(`HTTP/1.1 ${status} ${reason}`, headers) + resBody.wireBytes;
-  }
-  return {
-    connectionId: s.conn ?? nextConn++,
-    index: 0,
-    client: endpoint(s.client ?? '10.1.0.5:40000'),
-    server: endpoint(s.server ?? '10.1.0.20:8000'),
-    request: { method, target, version: '1.1', host, headers: reqHeaders, body: reqBody },
-    response,
-    timing: {
-      requestStart: start,
-      requestEnd: start + 100,
-      responseStart: response === null ? null : start + 2 * MS,
-      responseEnd: response === null ? null : start + 3 * MS + 250,
-    },
-    requestBytes: headBytes(`${method} ${target} HTTP/1.1`, reqHeaders) + reqBody.wireBytes,
-    responseBytes,
-    complete: response !== null,
-    anomalies: s.anomalies ?? [],
-  };
-}
-
-interface ReportSpec {
-  id: string;
-  primary?: Exchange | null;
-  shadow?: Exchange | null;
-  related?: Exchange[];
-  retries?: Exchange[];
-  candidates?: Exchange[];
-  verdict: Verdict;
-  differences?: ReportedDifference[];
-  hint?: string | null;
-  template?: string;
-}
-
-function report(s: ReportSpec): PairReport {
-  const primary = s.primary ?? null;
-  const shadow = s.shadow ?? null;
-  const candidates = s.candidates ?? [];
-  const pair: Pair = {
-    id: s.id,
-    primary,
-    shadow,
-    related: s.related ?? [],
-    retries: s.retries ?? [],
-    candidates,
-    ambiguity: candidates.length > 0 ? 'no-shadow-marker' : null,
-    state: candidates.length > 0 || (primary !== null && shadow !== null) ? 'paired' : primary === null ? 'primary-missing' : 'shadow-missing',
-  };
-  const method = (primary ?? shadow ?? candidates[0]).request.method;
-  return { pair, route: { method, host: 'httpbin:8000', template: s.template ?? '/get' }, verdict: s.verdict, differences: s.differences ?? [], hint: s.hint ?? null };
-}
 
 // ---------------------------------------------------------------------------------------------
 // The scenario: several pairs as a mirrored service gives them
@@ -166,59 +30,59 @@ const binary = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00
 function scenario(): PairReport[] {
   const gzipJson = gzipSync(jsonBytes);
   const gzipBinary = gzipSync(binary);
-  const gz = (wire: Buffer, decoded: Buffer): ResponseSpec => ({
-    headers: [
+  const gz = (wire: Buffer, decoded: Buffer): ExchangeSpec => ({
+    responseHeaders: [
       ['Content-Type', 'application/octet-stream'],
       ['Content-Encoding', 'gzip'],
     ],
-    body: { wire, contentEncoding: 'gzip', decoded },
+    responseBody: { data: wire, contentEncoding: 'gzip', decoded },
   });
   return [
     // 1. match, with the app->sidecar loopback leg that started first.
-    report({
+    pairReport({
       id: 'req-1',
-      template: '/users/{id}',
+      route: { template: '/users/{id}' },
       verdict: 'match',
       primary: exchange({ at: 1, id: 'req-1', target: '/users/42?x=1&y=a%20b&flag', server: '10.1.0.20:8000' }),
       shadow: exchange({ at: 2, id: 'req-1', target: '/users/42?x=1&y=a%20b&flag', host: 'httpbin-shadow:8000', server: '10.1.0.30:8000' }),
       related: [exchange({ at: 0, id: 'req-1', target: '/users/42?x=1&y=a%20b&flag', client: '127.0.0.1:51000', server: '127.0.0.1:15001' })],
     }),
     // 2. differ: gzip bodies, the shadow's decodes to binary.
-    report({
+    pairReport({
       id: 'req-2',
       verdict: 'differ',
-      template: '/image',
-      primary: exchange({ at: 10, id: 'req-2', target: '/image', response: gz(gzipJson, jsonBytes) }),
-      shadow: exchange({ at: 11, id: 'req-2', target: '/image', host: 'httpbin-shadow:8000', server: '10.1.0.30:8000', response: gz(gzipBinary, binary) }),
+      route: { template: '/image' },
+      primary: exchange({ at: 10, id: 'req-2', target: '/image', ...gz(gzipJson, jsonBytes) }),
+      shadow: exchange({ at: 11, id: 'req-2', target: '/image', host: 'httpbin-shadow:8000', server: '10.1.0.30:8000', ...gz(gzipBinary, binary) }),
       differences: [{ kind: 'body', path: 'body:sha256', primary: 'aa', shadow: 'bb', noise: false }],
     }),
     // 3. shadow-missing.
-    report({ id: 'req-3', verdict: 'shadow-missing', primary: exchange({ at: 20, id: 'req-3' }) }),
+    pairReport({ id: 'req-3', verdict: 'shadow-missing', primary: exchange({ at: 20, id: 'req-3' }) }),
     // 4. shadow-error: the shadow reset the connection before answering.
-    report({
+    pairReport({
       id: 'req-4',
       verdict: 'shadow-error',
       hint: 'the shadow reset the connection before answering',
       primary: exchange({ at: 30, id: 'req-4' }),
-      shadow: exchange({ at: 31, id: 'req-4', host: 'httpbin-shadow:8000', server: '10.1.0.30:8000', response: null, anomalies: ['connection-reset'] }),
+      shadow: exchange({ at: 31, id: 'req-4', host: 'httpbin-shadow:8000', server: '10.1.0.30:8000', status: null, anomalies: ['connection-reset'] }),
     }),
     // 5. a retried primary (503, then 200 on attempt 2), mirrored once.
-    report({
+    pairReport({
       id: 'req-5',
       verdict: 'differ',
-      primary: exchange({ at: 40, id: 'req-5', headers: [['x-envoy-attempt-count', '1']], response: { status: 503, reason: 'Service Unavailable' } }),
+      primary: exchange({ at: 40, id: 'req-5', attempt: 1, status: 503 }),
       shadow: exchange({ at: 41, id: 'req-5', host: 'httpbin-shadow:8000', server: '10.1.0.30:8000' }),
-      retries: [exchange({ at: 60, id: 'req-5', server: '10.1.0.21:8000', headers: [['x-envoy-attempt-count', '2']] })],
+      retries: [exchange({ at: 60, id: 'req-5', server: '10.1.0.21:8000', attempt: 2 })],
     }),
     // 6. ambiguous: two upstream legs and nothing marks the shadow.
-    report({
+    pairReport({
       id: 'req-6',
       verdict: 'ambiguous',
       hint: 'name it with --shadow-dst',
       candidates: [exchange({ at: 71, id: 'req-6', server: '10.1.0.30:8000' }), exchange({ at: 70, id: 'req-6', server: '10.1.0.20:8000' })],
     }),
     // 7. POST with a Latin-1 header, a non-ASCII target, cookies, a cut body and binary upload.
-    report({
+    pairReport({
       id: 'req-7',
       verdict: 'incomplete',
       primary: exchange({
@@ -231,17 +95,15 @@ function scenario(): PairReport[] {
           ['X-Note', 'caf\xe9\x01'],
           ['Cookie', 'a=1; b=two'],
         ],
-        body: { wire: binary },
-        response: {
-          headers: [
-            ['Content-Type', 'text/plain'],
-            ['Set-Cookie', 'sid=xyz; Path=/; HttpOnly; Expires=Wed, 21 Oct 2026 07:28:00 GMT'],
-            ['Location', '/next'],
-          ],
-          body: { wire: Buffer.from('h\u00e9llo world', 'utf8'), kept: 2 }, // cut inside the é
-        },
+        body: binary,
+        responseHeaders: [
+          ['Content-Type', 'text/plain'],
+          ['Set-Cookie', 'sid=xyz; Path=/; HttpOnly; Expires=Wed, 21 Oct 2026 07:28:00 GMT'],
+          ['Location', '/next'],
+        ],
+        responseBody: { data: Buffer.from('h\u00e9llo world', 'utf8').subarray(0, 2), wireBytes: 12 }, // cut inside the é
       }),
-      shadow: exchange({ at: 81, id: 'req-7', method: 'POST', target: '/caf\xe9 x?q=\xff', host: 'httpbin-shadow:8000', body: { wire: 'plain=text' } }),
+      shadow: exchange({ at: 81, id: 'req-7', method: 'POST', target: '/caf\xe9 x?q=\xff', host: 'httpbin-shadow:8000', body: 'plain=text' }),
     }),
   ];
 }

@@ -1,55 +1,24 @@
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import type { BodyCapture, Exchange, HeaderList } from '../http/types.js';
+import { exchange, type BodyInput } from '../../test/helpers/exchange-builder.js';
+import type { Exchange, HeaderList } from '../http/types.js';
 import { compareExchanges, compareResponses, type Difference } from './compare.js';
 
+/** One side's answer: 200 without headers or body unless given. */
 interface Side {
   status?: number;
   headers?: HeaderList;
-  body?: Buffer | string;
-  /** The decoded body, when `body` is content-encoded. */
-  decoded?: Buffer | string;
-  truncated?: boolean;
-  wireBytes?: number;
+  body?: BodyInput;
 }
 
-const buf = (b: Buffer | string | undefined): Buffer => (b === undefined ? Buffer.alloc(0) : Buffer.isBuffer(b) ? b : Buffer.from(b));
-
-function body(side: Side): BodyCapture {
-  const data = buf(side.body);
-  return {
-    wireBytes: side.wireBytes ?? data.length,
-    data,
-    truncated: side.truncated ?? false,
-    contentEncoding: side.decoded === undefined ? null : 'gzip',
-    decoded: side.decoded === undefined ? null : buf(side.decoded),
-    decodeProblem: null,
-  };
-}
-
-function exchange(side: Side | null, host = 'httpbin:8000'): Exchange {
-  return {
-    connectionId: 1,
-    index: 0,
-    client: { ip: '10.0.0.1', port: 40000 },
-    server: { ip: '10.0.0.7', port: 8000 },
-    request: { method: 'GET', target: '/get', version: '1.1', host, headers: [['Host', host]], body: body({}) },
-    response:
-      side === null
-        ? null
-        : { status: side.status ?? 200, reason: 'OK', version: '1.1', headers: side.headers ?? [], body: body(side), interim: [] },
-    timing: { requestStart: 0, requestEnd: 1, responseStart: side === null ? null : 2, responseEnd: side === null ? null : 3 },
-    requestBytes: 40,
-    responseBytes: 100,
-    complete: true,
-    anomalies: [],
-  };
+function answer(side: Side | null, host = 'httpbin:8000'): Exchange {
+  return exchange({ host, id: null, status: side === null ? null : (side.status ?? 200), responseHeaders: side?.headers ?? [], responseBody: side?.body ?? '' });
 }
 
 const json = (v: unknown): HeaderList => [['Content-Type', 'application/json'], ['Content-Length', String(JSON.stringify(v).length)]];
 
 function diff(p: Side | null, s: Side | null, options = {}): Difference[] {
-  return compareExchanges(exchange(p), exchange(s, 'httpbin-shadow:8000'), options).differences;
+  return compareExchanges(answer(p), answer(s, 'httpbin-shadow:8000'), options).differences;
 }
 
 describe('status', () => {
@@ -64,7 +33,7 @@ describe('status', () => {
   it('a missing response differs in status only', () => {
     expect(diff({ status: 200, body: 'x' }, null)).toEqual([{ kind: 'status', path: 'status', primary: '200', shadow: null }]);
     expect(diff(null, null)).toEqual([]);
-    expect(compareResponses(null, exchange({ status: 404 }).response).differences[0]).toMatchObject({ primary: null, shadow: '404' });
+    expect(compareResponses(null, answer({ status: 404 }).response).differences[0]).toMatchObject({ primary: null, shadow: '404' });
   });
 });
 
@@ -164,14 +133,14 @@ describe('JSON bodies', () => {
     const text = JSON.stringify({ a: [1, 2, 3], b: 'same' });
     const d = diff(
       { headers: [['Content-Type', 'application/json'], ['Content-Length', String(text.length)]], body: text },
-      { headers: [['Content-Type', 'application/json'], ['Content-Encoding', 'gzip'], ['Content-Length', '40']], body: gzipSync(text), decoded: text },
+      { headers: [['Content-Type', 'application/json'], ['Content-Encoding', 'gzip'], ['Content-Length', '40']], body: { data: gzipSync(text), decoded: text } },
     );
     expect(d).toEqual([{ kind: 'header', path: 'header:content-encoding', primary: null, shadow: 'gzip' }]);
     // Both gzip, different compression levels: wire bytes differ, the answer does not.
     const g1 = gzipSync(text, { level: 1 });
     const g9 = gzipSync(text, { level: 9 });
     const gz: HeaderList = [['Content-Encoding', 'gzip']];
-    expect(diff({ headers: gz, body: g1, decoded: text }, { headers: gz, body: Buffer.concat([g9, Buffer.from([0])]), decoded: text })).toEqual([]);
+    expect(diff({ headers: gz, body: { data: g1, decoded: text } }, { headers: gz, body: { data: Buffer.concat([g9, Buffer.from([0])]), decoded: text } })).toEqual([]);
   });
 
   it('long values are cut', () => {
@@ -217,10 +186,10 @@ describe('text and binary bodies', () => {
   });
 
   it('truncated bodies: wire size, then the bytes both kept', () => {
-    const d = diff({ body: 'abcd', truncated: true, wireBytes: 100 }, { body: 'abcd', truncated: true, wireBytes: 120 });
+    const d = diff({ body: { data: 'abcd', truncated: true, wireBytes: 100 } }, { body: { data: 'abcd', truncated: true, wireBytes: 120 } });
     expect(d).toEqual([{ kind: 'body', path: 'body:size', primary: '100', shadow: '120' }]);
-    expect(diff({ body: 'abcd', truncated: true, wireBytes: 100 }, { body: 'abcd', truncated: true, wireBytes: 100 })).toEqual([]);
-    expect(diff({ body: 'abcd', truncated: true, wireBytes: 100 }, { body: 'abXd', truncated: true, wireBytes: 100 }).map((x) => x.path)).toEqual([
+    expect(diff({ body: { data: 'abcd', truncated: true, wireBytes: 100 } }, { body: { data: 'abcd', truncated: true, wireBytes: 100 } })).toEqual([]);
+    expect(diff({ body: { data: 'abcd', truncated: true, wireBytes: 100 } }, { body: { data: 'abXd', truncated: true, wireBytes: 100 } }).map((x) => x.path)).toEqual([
       'body:sha256',
     ]);
   });

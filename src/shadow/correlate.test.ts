@@ -1,54 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { Micros } from '../core/time.js';
+import { exchange, MS, SECOND, T0, type ExchangeSpec } from '../../test/helpers/exchange-builder.js';
 import type { Exchange } from '../http/types.js';
 import { Correlator, mirrorRate, type CorrelatorOptions, type Pair } from './correlate.js';
 import { parseShadowDestination } from './shadow-destination.js';
-
-const T0: Micros = 1_800_000_000_000_000;
-const MS = 1000;
-const S = 1_000_000;
-
-interface Spec {
-  client?: string;
-  server?: string;
-  host?: string | null;
-  id?: string | null;
-  at?: number; // ms after T0
-  method?: string;
-  target?: string;
-  attempt?: number;
-  conn?: number;
-}
-
-let nextConn = 1;
-
-function endpoint(text: string): { ip: string; port: number } {
-  const i = text.lastIndexOf(':');
-  const ip = text.slice(0, i);
-  return { ip: ip.startsWith('[') ? ip.slice(1, -1) : ip, port: Number(text.slice(i + 1)) };
-}
-
-function ex(s: Spec): Exchange {
-  const start = T0 + (s.at ?? 0) * MS;
-  const headers: [string, string][] = [];
-  if (s.host !== null) headers.push(['Host', s.host ?? 'httpbin:8000']);
-  if (s.id !== null) headers.push(['X-Request-Id', s.id ?? 'req-1']);
-  if (s.attempt !== undefined) headers.push(['x-envoy-attempt-count', String(s.attempt)]);
-  const body = { wireBytes: 0, data: Buffer.alloc(0), truncated: false, contentEncoding: null, decoded: null, decodeProblem: null };
-  return {
-    connectionId: s.conn ?? nextConn++,
-    index: 0,
-    client: endpoint(s.client ?? '10.1.0.5:40000'),
-    server: endpoint(s.server ?? '10.1.0.20:8000'),
-    request: { method: s.method ?? 'GET', target: s.target ?? '/get', version: '1.1', host: s.host === undefined ? 'httpbin:8000' : s.host, headers, body },
-    response: { status: 200, reason: 'OK', version: '1.1', headers: [], body, interim: [] },
-    timing: { requestStart: start, requestEnd: start + 100, responseStart: start + 2 * MS, responseEnd: start + 3 * MS },
-    requestBytes: 100,
-    responseBytes: 100,
-    complete: true,
-    anomalies: [],
-  };
-}
 
 function run(options: CorrelatorOptions = {}): { c: Correlator; out: Pair[]; other: Exchange[] } {
   const out: Pair[] = [];
@@ -58,10 +12,10 @@ function run(options: CorrelatorOptions = {}): { c: Correlator; out: Pair[]; oth
 }
 
 // Legs of one mirrored request as a node capture sees them.
-const appToSidecar = (o: Spec = {}): Exchange => ex({ client: '127.0.0.1:51000', server: '127.0.0.1:15001', at: 0, ...o });
-const toPrimary = (o: Spec = {}): Exchange => ex({ client: '10.1.0.5:40000', server: '10.1.0.20:8000', at: 1, ...o });
-const toShadow = (o: Spec = {}): Exchange =>
-  ex({ client: '10.1.0.5:40002', server: '10.1.0.30:8000', host: 'httpbin-shadow:8000', at: 1.2, ...o });
+const appToSidecar = (o: ExchangeSpec = {}): Exchange => exchange({ client: '127.0.0.1:51000', server: '127.0.0.1:15001', at: 0, ...o });
+const toPrimary = (o: ExchangeSpec = {}): Exchange => exchange({ client: '10.1.0.5:40000', server: '10.1.0.20:8000', at: 1, ...o });
+const toShadow = (o: ExchangeSpec = {}): Exchange =>
+  exchange({ client: '10.1.0.5:40002', server: '10.1.0.30:8000', host: 'httpbin-shadow:8000', at: 1.2, ...o });
 
 describe('Correlator: Host suffix', () => {
   it('pairs the primary with the -shadow copy after the settle time', () => {
@@ -83,11 +37,8 @@ describe('Correlator: Host suffix', () => {
 
   it('a configured suffix and a custom key header', () => {
     const { c, out } = run({ shadowSuffix: '-mirror', key: 'x-trace' });
-    const p = ex({ id: null, server: '10.1.0.20:80', host: 'api:80' });
-    const s = ex({ id: null, server: '10.1.0.30:80', host: 'api-mirror:80', at: 1 });
-    const withKey = (e: Exchange, v: string): Exchange => ({ ...e, request: { ...e.request, headers: [...e.request.headers, ['X-Trace', v]] } });
-    c.add(withKey(p, 't1'));
-    c.add(withKey(s, 't1'));
+    c.add(exchange({ id: null, headers: [['X-Trace', 't1']], server: '10.1.0.20:80', host: 'api:80' }));
+    c.add(exchange({ id: null, headers: [['X-Trace', 't1']], server: '10.1.0.30:80', host: 'api-mirror:80', at: 1 }));
     c.finish();
     expect(out).toHaveLength(1);
     expect(out[0].id).toBe('t1');
@@ -101,9 +52,9 @@ describe('Correlator: Host suffix', () => {
     const p = toPrimary();
     const s = toShadow();
     // The primary pod's inbound sidecar->app leg (from 127.0.0.6) carries the same id and Host.
-    const inbound = ex({ client: '127.0.0.6:33000', server: '10.1.0.20:8080', at: 1.5 });
+    const inbound = exchange({ client: '127.0.0.6:33000', server: '10.1.0.20:8080', at: 1.5 });
     for (const e of [s, inbound, a, p]) c.add(e);
-    c.advance(T0 + 2 * S);
+    c.advance(T0 + 2 * SECOND);
     expect(out).toHaveLength(1);
     expect(out[0].state).toBe('paired');
     expect(out[0].primary).toBe(p);
@@ -171,7 +122,7 @@ describe('Correlator: Host suffix', () => {
 
 describe('Correlator: --shadow-dst without a suffix (Istio 1.28+)', () => {
   const p = (): Exchange => toPrimary();
-  const s = (o: Spec = {}): Exchange => toShadow({ host: 'httpbin:8000', ...o });
+  const s = (o: ExchangeSpec = {}): Exchange => toShadow({ host: 'httpbin:8000', ...o });
 
   it.each([
     ['IP', '10.1.0.30'],
@@ -183,7 +134,7 @@ describe('Correlator: --shadow-dst without a suffix (Istio 1.28+)', () => {
     const shadow = s();
     c.add(primary);
     c.add(shadow);
-    c.advance(T0 + 2 * S);
+    c.advance(T0 + 2 * SECOND);
     expect(out).toHaveLength(1);
     expect(out[0]).toMatchObject({ state: 'paired', ambiguity: null });
     expect(out[0].primary).toBe(primary);
@@ -217,7 +168,7 @@ describe('Correlator: --shadow-dst without a suffix (Istio 1.28+)', () => {
     const one = p();
     const two = s();
     for (const e of [a, one, two]) c.add(e);
-    c.advance(T0 + 2 * S); // two upstream servers: emitted after settle, not after the window
+    c.advance(T0 + 2 * SECOND); // two upstream servers: emitted after settle, not after the window
     expect(out).toHaveLength(1);
     expect(out[0]).toMatchObject({ state: 'paired', ambiguity: 'no-shadow-marker', primary: null, shadow: null, retries: [] });
     expect(out[0].candidates).toEqual([one, two]);
@@ -229,16 +180,16 @@ describe('Correlator: --shadow-dst without a suffix (Istio 1.28+)', () => {
 
 describe('Correlator: missing sides, time and bounds', () => {
   it('shadow-missing only after the window, driven by advance() alone', () => {
-    const { c, out } = run({ window: 5 * S });
+    const { c, out } = run({ window: 5 * SECOND });
     const a = appToSidecar();
     const primary = toPrimary();
     c.add(a);
     c.add(primary);
-    c.advance(T0 + 2 * S);
+    c.advance(T0 + 2 * SECOND);
     expect(out).toHaveLength(0); // settle passed, but the shadow may still come
-    c.advance(T0 + 5 * S - 1);
+    c.advance(T0 + 5 * SECOND - 1);
     expect(out).toHaveLength(0);
-    c.advance(T0 + 5 * S);
+    c.advance(T0 + 5 * SECOND);
     expect(out).toHaveLength(1);
     expect(out[0]).toMatchObject({ state: 'shadow-missing', shadow: null, related: [a] });
     expect(out[0].primary).toBe(primary);
@@ -248,9 +199,9 @@ describe('Correlator: missing sides, time and bounds', () => {
   it('a shadow arriving late within the window still pairs', () => {
     const { c, out } = run();
     c.add(toPrimary());
-    c.advance(T0 + 4 * S);
+    c.advance(T0 + 4 * SECOND);
     c.add(toShadow({ at: 4000 }));
-    c.advance(T0 + 4 * S + 1);
+    c.advance(T0 + 4 * SECOND + 1);
     expect(out).toHaveLength(1); // first requestStart + settle long passed
     expect(out[0].state).toBe('paired');
   });
@@ -259,7 +210,7 @@ describe('Correlator: missing sides, time and bounds', () => {
     const { c, out } = run();
     const s = toShadow();
     c.add(s);
-    c.advance(T0 + 11 * S);
+    c.advance(T0 + 11 * SECOND);
     expect(out).toHaveLength(1);
     expect(out[0]).toMatchObject({ state: 'primary-missing', primary: null });
     expect(out[0].shadow).toBe(s);
@@ -292,10 +243,10 @@ describe('Correlator: missing sides, time and bounds', () => {
     const { c, out, other } = run();
     c.add(toPrimary());
     c.add(toShadow());
-    c.advance(T0 + 2 * S);
+    c.advance(T0 + 2 * SECOND);
     const lateRetry = toPrimary({ attempt: 2, at: 2500 });
     c.add(lateRetry);
-    c.advance(T0 + 20 * S);
+    c.advance(T0 + 20 * SECOND);
     expect(out).toHaveLength(1);
     expect(other).toEqual([lateRetry]);
     expect(c.late).toBe(1);
@@ -303,6 +254,25 @@ describe('Correlator: missing sides, time and bounds', () => {
     c.add(toPrimary({ at: 30_000 }));
     c.finish();
     expect(out).toHaveLength(2);
+  });
+
+  it('a slow leg that started with an emitted pair is late; a new first attempt with the same id is a new request', () => {
+    const { c, out, other } = run();
+    c.add(toPrimary());
+    c.add(toShadow());
+    c.advance(T0 + 2 * SECOND);
+    const slowLoopback = appToSidecar({ at: 0 });
+    c.add(slowLoopback);
+    expect(other).toEqual([slowLoopback]);
+    // A client that sends fixed ids: the same id 3 s later, on its own legs.
+    c.add(toPrimary({ at: 3000 }));
+    c.add(toShadow({ at: 3001 }));
+    c.advance(T0 + 5 * SECOND);
+    expect(out.map((p) => [p.state, p.primary?.timing.requestStart])).toEqual([
+      ['paired', T0 + 1 * MS],
+      ['paired', T0 + 3000 * MS],
+    ]);
+    expect(c.late).toBe(1);
   });
 
   it('evicts the oldest pending group at maxPending', () => {

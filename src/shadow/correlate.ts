@@ -66,7 +66,7 @@ export interface CorrelatorStats {
   readonly evicted: number;
   /** Exchanges without the key. */
   readonly unkeyed: number;
-  /** Legs arriving (within the window) after their group was emitted; passed to onOther. */
+  /** Legs of a group that arrived after it was emitted (started within `settle` of it, or later attempts within the window); passed to onOther. */
   readonly late: number;
 }
 
@@ -142,7 +142,7 @@ export class Correlator {
   /** Groups that have both sides, in the order they got them; emitted after `settle`. */
   private ready: Group[] = [];
   private readyHead = 0;
-  /** Ids emitted within the last window, with their first requestStart: later legs are late. */
+  /** Ids emitted within the last window, with their first requestStart: their stragglers are late. */
   private readonly recent = new Map<string, Micros>();
 
   constructor(
@@ -175,10 +175,16 @@ export class Correlator {
       this.onOther(e);
       return;
     }
+    const attemptText = header(e, 'x-envoy-attempt-count');
+    const attempt = attemptText !== null && /^\s*\d+\s*$/.test(attemptText) ? Number(attemptText) : null;
     let g = this.groups.get(id);
     if (g === undefined) {
       const emittedStart = this.recent.get(id);
-      if (emittedStart !== undefined && e.timing.requestStart < emittedStart + this.window) {
+      // A leg that started with the reported group (a slow loopback leg) or a later attempt of it
+      // is late; a first attempt that started well after it is a new request reusing the id
+      // (clients that send fixed ids do that).
+      const since = emittedStart === undefined ? Infinity : e.timing.requestStart - emittedStart;
+      if (since < this.settle || (since < this.window && attempt !== null && attempt > 1)) {
         this.late++;
         this.onOther(e);
         return;
@@ -206,8 +212,6 @@ export class Correlator {
       }
     }
 
-    const attemptText = header(e, 'x-envoy-attempt-count');
-    const attempt = attemptText !== null && /^\s*\d+\s*$/.test(attemptText) ? Number(attemptText) : null;
     g.legs.push({
       e,
       shadow: this.isShadow(e),

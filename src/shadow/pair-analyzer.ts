@@ -67,7 +67,8 @@ export class PairAnalyzer {
     const leg = pair.primary ?? pair.shadow ?? pair.candidates[0] ?? pair.related[0];
     const route = routeOf(leg, this.suffix);
     const { primary, shadow } = pair;
-    const compared = primary !== null && shadow !== null && primary.response !== null && shadow.response !== null;
+    // Only whole answers are compared: a gap would show up as a difference the services never made.
+    const compared = primary !== null && shadow !== null && primary.response !== null && shadow.response !== null && primary.complete && shadow.complete;
     const found = compared ? compareExchanges(primary, shadow, this.options.compare).differences : [];
     // Only compared pairs teach the noise detector what usually differs on this route.
     const differences = compared ? this.markNoise(routeKey(route), found) : [];

@@ -1,35 +1,16 @@
 import { describe, expect, it } from 'vitest';
+import { exchange, MS, pairReport } from '../../test/helpers/exchange-builder.js';
 import type { Exchange } from '../http/types.js';
-import type { Pair } from './correlate.js';
 import { OTHER_ROUTES, RouteStats, type RouteSummary } from './route-stats.js';
-import { VERDICTS, type PairReport, type ReportedDifference, type Route, type Verdict } from './verdict.js';
-
-const T0 = 1_800_000_000_000_000;
-
-/** An exchange whose server took `latency` microseconds; null: no response. */
-function leg(latency: number | null, host = 'httpbin:8000'): Exchange {
-  const body = { wireBytes: 0, data: Buffer.alloc(0), truncated: false, contentEncoding: null, decoded: null, decodeProblem: null };
-  return {
-    connectionId: 1,
-    index: 0,
-    client: { ip: '10.1.0.5', port: 40000 },
-    server: { ip: '10.1.0.20', port: 8000 },
-    request: { method: 'GET', target: '/get', version: '1.1', host, headers: [], body },
-    response: latency === null ? null : { status: 200, reason: 'OK', version: '1.1', headers: [], body, interim: [] },
-    timing: {
-      requestStart: T0,
-      requestEnd: T0 + 50,
-      responseStart: latency === null ? null : T0 + 50 + latency,
-      responseEnd: latency === null ? null : T0 + 100 + latency,
-    },
-    requestBytes: 100,
-    responseBytes: latency === null ? 0 : 100,
-    complete: latency !== null,
-    anomalies: [],
-  };
-}
+import { VERDICTS, type PairReport, type Route, type Verdict } from './verdict.js';
 
 const route = (template: string, host: string | null = 'httpbin:8000', method = 'GET'): Route => ({ method, host, template });
+
+/** A leg whose server took `latency` microseconds; null: it did not answer; 'absent': no leg. */
+function leg(latency: number | null | 'absent', host: string): Exchange | null {
+  if (latency === 'absent') return null;
+  return exchange(latency === null ? { host, status: null } : { host, latency: latency / MS });
+}
 
 interface Spec {
   route?: Route;
@@ -40,20 +21,14 @@ interface Spec {
 }
 
 function report(s: Spec = {}): PairReport {
-  const primary = s.primary === 'absent' ? null : leg(s.primary === undefined ? 1000 : s.primary);
-  const shadow = s.shadow === 'absent' ? null : leg(s.shadow === undefined ? 1200 : s.shadow, 'httpbin-shadow:8000');
-  const pair: Pair = {
+  return pairReport({
     id: 'req',
-    primary,
-    shadow,
-    related: [],
-    retries: [],
-    candidates: [],
-    ambiguity: null,
-    state: primary === null ? 'primary-missing' : shadow === null ? 'shadow-missing' : 'paired',
-  };
-  const differences: ReportedDifference[] = (s.differences ?? []).map(([path, noise]) => ({ kind: 'body', path, primary: '1', shadow: '2', noise }));
-  return { pair, route: s.route ?? route('/get'), verdict: s.verdict ?? (differences.length > 0 ? 'differ' : 'match'), differences, hint: null };
+    primary: leg(s.primary === undefined ? 1000 : s.primary, 'httpbin:8000'),
+    shadow: leg(s.shadow === undefined ? 1200 : s.shadow, 'httpbin-shadow:8000'),
+    route: s.route ?? route('/get'),
+    verdict: s.verdict,
+    differences: (s.differences ?? []).map(([path, noise]) => ({ kind: 'body', path, primary: '1', shadow: '2', noise })),
+  });
 }
 
 function only(stats: RouteStats): RouteSummary {
