@@ -86,8 +86,7 @@ cmd_big() {
     lab_up
     big_load_configs "$requests" "$RUN/load"
     # -B: a larger kernel buffer (KiB), the load is bursty.
-    capture_start seed.pcap "$NS_CLIENT" -- \
-        "${TCPDUMP[@]}" -B 32768 -i eth0 -w "$STAGE/seed.pcap"
+    tcpdump_capture seed.pcap "$NS_CLIENT" eth0 -B 32768
     find "$RUN/load" -name 'conn-*.conf' | sort -V |
         xargs -P 4 -I{} ip netns exec "$NS_CLIENT" curl -sS -K {} >"$STAGE/load.log"
     sidecar_quit

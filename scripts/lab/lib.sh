@@ -185,9 +185,36 @@ servers_up() {
             NAME=$v ADDR=$ip RUN="$RUN" SLOW=$slow GZIP_LEVEL=$level V1="$p1" V2="$p2"
         nginx_start "$LAB_PREFIX-$v" "$v" "$RUN/$v.conf" 80
     done
-    render "$LAB_DIR/nginx/sidecar.conf.in" "$RUN/sidecar.conf" \
-        RUN="$RUN" LISTEN=$SIDECAR V1=$V1_IP:80 V2=$V2_IP:80 V2_CLOSED=$V2_IP:$V2_CLOSED_PORT
-    nginx_start "$NS_CLIENT" sidecar "$RUN/sidecar.conf" "${SIDECAR##*:}"
+    sidecar_up
+}
+
+# The client pod's sidecar, one of (SIDECAR_KIND, default envoy):
+#   envoy      nginx mirroring like Envoy: the copy's Host gets the "-shadow" suffix
+#   no-suffix  the same nginx, the copy's Host unchanged (Istio 1.28+)
+#   retries    retry-sidecar.mjs: Envoy's retries (x-envoy-attempt-count) and one
+#              mirror copy per request, with the first attempt
+sidecar_up() {
+    case ${SIDECAR_KIND:=envoy} in
+        envoy | no-suffix)
+            local suffix=-shadow
+            [[ $SIDECAR_KIND == no-suffix ]] && suffix=""
+            render "$LAB_DIR/nginx/sidecar.conf.in" "$RUN/sidecar.conf" \
+                RUN="$RUN" LISTEN=$SIDECAR V1=$V1_IP:80 V2=$V2_IP:80 \
+                V2_CLOSED=$V2_IP:$V2_CLOSED_PORT SHADOW_SUFFIX="$suffix"
+            nginx_start "$NS_CLIENT" sidecar "$RUN/sidecar.conf" "${SIDECAR##*:}"
+            ;;
+        retries)
+            # `ip netns exec` execs, so $! is node itself (lab_down finds it in the
+            # namespace anyway).  Its output goes to a file: it outlives `lab.sh up`,
+            # and must not hold the caller's stdout open.
+            ip netns exec "$NS_CLIENT" node "$LAB_DIR/retry-sidecar.mjs" \
+                "$SIDECAR" "$V1_IP:80" "$V2_IP:80" "$RUN/sidecar.access.ndjson" \
+                >"$RUN/sidecar.error.log" 2>&1 </dev/null &
+            echo $! >"$RUN/sidecar.pid"
+            wait_for "sidecar listening on $SIDECAR" listening "$NS_CLIENT" "${SIDECAR##*:}"
+            ;;
+        *) die "unknown sidecar '$SIDECAR_KIND' (envoy, no-suffix, retries)" ;;
+    esac
 }
 
 # Graceful stop of the sidecar: it closes its idle keep-alive upstream connections with
@@ -195,7 +222,11 @@ servers_up() {
 # until the pods have no connection left in a closing state (under packet loss the last
 # FIN/ACKs may need retransmissions), so the captures see every close.
 sidecar_quit() {
-    in_ns "$NS_CLIENT" nginx -c "$RUN/sidecar.conf" -e "$RUN/sidecar.error.log" -s quit
+    if [[ ${SIDECAR_KIND:-} == retries ]]; then
+        kill -TERM "$(cat "$RUN/sidecar.pid")"
+    else
+        in_ns "$NS_CLIENT" nginx -c "$RUN/sidecar.conf" -e "$RUN/sidecar.error.log" -s quit
+    fi
     local ns
     for ns in "$NS_CLIENT" "$NS_V1" "$NS_V2"; do
         WAIT_SECONDS=30 wait_for "connections in $ns to close" no_open_connections "$ns"
@@ -231,6 +262,13 @@ capture_start() {
     wait_for "capture $name to start" grep -qE '(listening on|Capturing on)' "$err"
     local cmd="ip netns exec ${ns/#$LAB_PREFIX/sd-<pid>} $*"
     printf '%s\t%s\t%s\n' "$name" "$RUN_NAME" "${cmd//$STAGE\//}" >>"$STAGE/captures.tsv"
+}
+
+# tcpdump_capture NAME NS IFACE [TCPDUMP OPTIONS...]: tcpdump on IFACE in NS into NAME.
+tcpdump_capture() {
+    local name=$1 ns=$2 iface=$3
+    shift 3
+    capture_start "$name" "$ns" -- "${TCPDUMP[@]}" -i "$iface" "$@" -w "$STAGE/$name"
 }
 
 # Stop every running capture (SIGINT makes tcpdump/dumpcap flush and print their stats)

@@ -66,18 +66,33 @@ pipelined() {
     REQUESTS_SENT=$((REQUESTS_SENT + $#))
 }
 
-traffic_plan() {
+# The plans.  Each is a sequence of sections (one or more client connections each) between
+# plan_begin and plan_end; they share sections so that a request means the same in every
+# run that sends it.
+#   traffic_plan    the standard plan (runs main, lossy, lossy-unseen; `lab.sh traffic`)
+#   sidecar_plan    the same without the requests that bypass the sidecar (run no-suffix)
+#   retries_plan    plain GETs, the app's own ids, retried routes, no-mirror route (run retries)
+traffic_plan() { plan_begin; plan_through_sidecar; plan_bypass; plan_end; }
+sidecar_plan() { plan_begin; plan_through_sidecar; plan_end; }
+retries_plan() { plan_begin; plan_gets; plan_ids; plan_retried; plan_admin; plan_end; }
+
+plan_begin() {
     REQUESTS_SENT=0 CLIENT_IDS=0
     : >"$RUN/traffic.log"
     head -c 300 "$RUN/www/words.txt" >"$RUN/body-300"
     head -c 4096 "$RUN/www/words.txt" >"$RUN/body-4k"
-    # nginx's ETag: "<mtime hex>-<size hex>".
-    local mtime size etag
-    read -r mtime size < <(stat -c '%Y %s' "$RUN/www/static/app.js")
-    printf -v etag '"%x-%x"' "$mtime" "$size"
+}
 
-    # Plain GETs on one keep-alive connection; the sidecar generates the ids.
-    # /users/7 and /users/17 differ on v2; /headers and /uuid differ by nature.
+plan_end() {
+    local answered
+    answered=$(wc -l <"$RUN/traffic.log")
+    ((answered == REQUESTS_SENT)) || die "plan sent $REQUESTS_SENT requests, $answered answered"
+    log "traffic: $REQUESTS_SENT requests answered"
+}
+
+# Plain GETs on one keep-alive connection; the sidecar generates the ids.
+# /users/7 and /users/17 differ on v2; /headers and /uuid differ by nature.
+plan_gets() {
     add /get
     add '/get?page=2&sort=asc'
     add /headers
@@ -87,14 +102,29 @@ traffic_plan() {
     add /users/17
     add /uuid
     send
+}
 
-    # The app sends its own x-request-id.  /status/503 fails on v2 only.
+# The app sends its own x-request-id.  /status/503 fails on v2 only.
+plan_ids() {
     local path
     for path in /users/3 /users/27 /status/200 /status/201 /status/204 /status/304 \
         /status/404 /status/418 /status/500 /status/503 /version; do
         add +id "$path"
     done
     send
+}
+
+# No mirror policy on /admin/: v1 only.
+plan_admin() {
+    add /admin/health
+    add +id /admin/metrics
+    send
+}
+
+# Everything the app sends through its sidecar in the standard plan.
+plan_through_sidecar() {
+    plan_gets
+    plan_ids
 
     # v2 is slower here; the mirror holds the next request on this connection back.
     add /slow
@@ -131,6 +161,10 @@ traffic_plan() {
     send
 
     # Static file: 200, 304 (If-None-Match), 206 (Range), 24 KiB incompressible body.
+    # nginx's ETag: "<mtime hex>-<size hex>".
+    local mtime size etag
+    read -r mtime size < <(stat -c '%Y %s' "$RUN/www/static/app.js")
+    printf -v etag '"%x-%x"' "$mtime" "$size"
     add /static/app.js
     add +id /static/app.js -H "If-None-Match: $etag"
     add /static/app.js -r 0-99
@@ -146,10 +180,7 @@ traffic_plan() {
     add +id /users/4
     send
 
-    # No mirror policy on /admin/: v1 only.
-    add /admin/health
-    add +id /admin/metrics
-    send
+    plan_admin
 
     # Mirrored to a v2 port nobody listens on: SYN, RST, no shadow HTTP.
     add /legacy/orders/1
@@ -158,16 +189,25 @@ traffic_plan() {
 
     # Pipelined through the sidecar (it answers in order, forwarding one by one).
     pipelined "$SIDECAR" "GET /users/8" "GET /get?pipelined=1" "GET /users/9"
+}
 
-    # The app bypasses its sidecar (an excluded port in a mesh): v1 only, and the only
-    # place "100 Continue" and pipelining appear on eth0.
+# The app bypasses its sidecar (an excluded port in a mesh): v1 only, and the only
+# place "100 Continue" and pipelining appear on eth0.
+plan_bypass() {
     to "$SERVICE_HOST" "$V1_IP:80"
     add +id /post -H 'Expect: 100-continue' -H 'Content-Type: text/plain' --data-binary "@$RUN/body-4k"
     send
     pipelined "$V1_IP:80" "GET /users/10" "HEAD /get" "GET /status/204"
+}
 
-    local answered
-    answered=$(wc -l <"$RUN/traffic.log")
-    ((answered == REQUESTS_SENT)) || die "plan sent $REQUESTS_SENT requests, $answered answered"
-    log "traffic: $REQUESTS_SENT requests answered"
+# Routes v1 fails on a request's first attempt (see backend.conf.in), for a sidecar that
+# retries (retry-sidecar.mjs): 503, then the retry succeeds; the body is sent again with
+# the retry.  (/status/500 in plan_ids fails on every attempt: retried once, still 500.)
+plan_retried() {
+    add /flaky/1
+    add +id /flaky/2
+    add /users/11
+    add +id /flaky/3 -X POST -H 'Content-Type: application/json' --data-raw '{"retry":"with body"}'
+    add /flaky/4
+    send
 }

@@ -62,7 +62,7 @@ export interface RouteStatsSummary {
   /** Reports seen. */
   readonly pairs: number;
   readonly verdicts: Readonly<Record<Verdict, number>>;
-  /** Reports with both a primary and a shadow / (those + shadow-missing); null when neither. */
+  /** Reports with both a primary and a shadow, or ambiguous (two legs) / (those + shadow-missing); null when neither. */
   readonly mirrorRate: number | null;
   /** By pairs descending, then key; the OTHER_ROUTES entry, when there is one, last. */
   readonly routes: readonly RouteSummary[];
@@ -126,7 +126,8 @@ export class RouteStats {
     const { pair, verdict } = report;
     this.pairs++;
     this.verdicts[verdict]++;
-    if (pair.primary !== null && pair.shadow !== null) this.mirrored++;
+    // An ambiguous pair was mirrored too: two legs left, only which one is the shadow is unknown.
+    if ((pair.primary !== null && pair.shadow !== null) || verdict === 'ambiguous') this.mirrored++;
     else if (verdict === 'shadow-missing') this.unmirrored++;
 
     const entry = this.entryFor(report.route);

@@ -51,7 +51,7 @@ const keyOfExchange = (e: Exchange): string => `${formatEndpoint(e.client)} ${fo
 const withoutId = (key: string): string => key.split(' ').slice(0, 4).join(' ');
 
 describe('exchanges match the backends’ logs', () => {
-  const captures = ['client-eth0.pcap', 'client-eth0.pcapng', 'client-eth0-nsec.pcap', 'node-bridge.pcap', 'any.pcap', 'lossy.pcap', 'lossy-unseen.pcap'];
+  const captures = ['client-eth0.pcap', 'client-eth0.pcapng', 'client-eth0-nsec.pcap', 'node-bridge.pcap', 'any.pcap', 'lossy.pcap', 'lossy-unseen.pcap', 'no-suffix.pcap', 'retries.pcap'];
   for (const name of captures) {
     it(name, async () => {
       const stem = name.replace(/\.(pcap|pcapng)$/, '');

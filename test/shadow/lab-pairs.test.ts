@@ -17,6 +17,8 @@ interface TruthLine {
   readonly status: number;
   readonly body_bytes: number;
   readonly server: string;
+  /** The retries capture: the sidecar's x-envoy-attempt-count on this request. */
+  readonly attempt_count?: number;
 }
 
 interface ExchangeRecord {
@@ -29,9 +31,12 @@ interface PairRecord {
   readonly type: 'pair';
   readonly id: string;
   readonly verdict: string;
+  readonly hint: string | null;
   readonly primary: ExchangeRecord | null;
   readonly shadow: ExchangeRecord | null;
   readonly related?: ExchangeRecord[];
+  readonly retries?: ExchangeRecord[];
+  readonly candidates?: ExchangeRecord[];
   readonly diff: Array<{ path: string }>;
 }
 
@@ -59,6 +64,7 @@ async function records(args: readonly string[]): Promise<{ pairs: PairRecord[]; 
 function expectedPairs(stem: string): Map<string, { v1: TruthLine | undefined; v2: TruthLine | undefined }> {
   const byId = new Map<string, { v1: TruthLine | undefined; v2: TruthLine | undefined }>();
   for (const t of truth(stem)) {
+    if ((t.attempt_count ?? 1) > 1) continue; // retries: checked on their own
     const entry = byId.get(t.request_id) ?? { v1: undefined, v2: undefined };
     expect(entry[t.backend], `the lab logs each id once per backend (${t.request_id})`).toBeUndefined();
     entry[t.backend] = t;
@@ -137,5 +143,57 @@ describe('pairs match the backends’ logs', () => {
     const sizesApart = [...logged.entries()].filter(([, t]) => t.v1 !== undefined && t.v2 !== undefined && t.v1.status === t.v2.status && t.v1.body_bytes !== t.v2.body_bytes);
     expect(sizesApart.map(([, t]) => (t.v1 as unknown as { target: string }).target).sort()).toEqual(['/gzip', '/headers']);
     for (const [id] of sizesApart) expect(pairs.find((p) => p.id === id)?.verdict).toBe('match');
+  });
+
+  describe('a mesh that adds no suffix (both legs carry Host httpbin:8000)', () => {
+    const capture = join(LAB, 'no-suffix.pcap');
+
+    it('without --shadow-dst nothing says which leg is the shadow: ambiguous, with the hint, never a guess', async () => {
+      const { pairs, summary } = await records(['-r', capture]);
+      const expected = expectedPairs('no-suffix');
+      expect(pairs.map((p) => p.id).sort()).toEqual([...expected.keys()].sort());
+      for (const p of pairs) {
+        const t = expected.get(p.id);
+        if (t?.v2 === undefined) {
+          expect(p.verdict).toBe('shadow-missing');
+          continue;
+        }
+        expect(p.verdict).toBe('ambiguous');
+        expect(p.hint).toMatch(/--shadow-dst/);
+        expect(p.primary).toBeNull();
+        expect(p.shadow).toBeNull();
+        expect((p.candidates ?? []).map((c) => c.dst).sort()).toEqual([V1, V2]);
+      }
+      // Ambiguous pairs were mirrored all the same.
+      expect(summary.mirrorRate).toBeCloseTo(pairs.filter((p) => p.verdict === 'ambiguous').length / pairs.length, 6);
+    });
+
+    for (const dst of ['10.233.75.13', '10.233.75.13:80', '10.233.75.12/31']) {
+      it(`--shadow-dst ${dst}: the pairs the backends logged`, async () => {
+        const { pairs } = await records(['--shadow-dst', dst, '-r', capture]);
+        checkAgainstTruth('no-suffix', pairs);
+        expect(pairs.filter((p) => p.verdict === 'ambiguous')).toEqual([]);
+      });
+    }
+
+    it('--shadow-dst naming the primary instead is taken at its word (v1 becomes the shadow)', async () => {
+      const { pairs } = await records(['--shadow-dst', '10.233.75.11', '-r', capture]);
+      const mirrored = pairs.filter((p) => p.shadow !== null);
+      expect(mirrored.length).toBeGreaterThan(30);
+      for (const p of mirrored) expect(p.shadow?.dst).toBe(V1);
+    });
+  });
+
+  it('retries: the first attempt is paired with the one mirror, later attempts are shown as retries', async () => {
+    const { pairs } = await records(['-r', join(LAB, 'retries.pcap')]);
+    checkAgainstTruth('retries', pairs);
+    const retried = truth('retries').filter((t) => (t.attempt_count ?? 1) > 1);
+    expect(retried.length).toBeGreaterThan(2);
+    for (const t of retried) {
+      const p = pairs.find((q) => q.id === t.request_id);
+      expect(p?.retries?.map((r) => [r.dst, r.response?.status])).toEqual([[V1, t.status]]);
+    }
+    const others = pairs.filter((p) => !retried.some((t) => t.request_id === p.id));
+    for (const p of others) expect(p.retries).toBeUndefined();
   });
 });
