@@ -73,14 +73,15 @@ if (!existsSync(cli)) execFileSync('npm', ['run', 'build'], { cwd: root, stdio: 
 const capture = option('--capture', null) ?? labCapture(packets);
 const total = countPackets(capture);
 console.log(`capture: ${capture} (${total.toLocaleString('en-US')} packets, ${(statSync(capture).size / 1e6).toFixed(0)} MB)`);
-const node = process.execPath;
+// Our runs start the binary as users do (its #! line carries the V8 flags it ships with).
+const shadowdump = (label, cliArgs) => measure(label, cli, cliArgs);
 
 if (only === null || only === 'packets') {
   // Issue target: no slower than tcpdump, flat memory.
   const tcpdump = measure('tcpdump -nn -r FILE', 'tcpdump', ['-nn', '-r', capture]);
-  const ours = measure('shadowdump --view packets -nn -r FILE', node, [cli, '--view', 'packets', '-nn', '-r', capture]);
+  const ours = shadowdump('shadowdump --view packets -nn -r FILE', ['--view', 'packets', '-nn', '-r', capture]);
   const tenth = Math.floor(total / 10);
-  const small = measure('shadowdump --view packets -nn (first tenth)', node, [cli, '--view', 'packets', '-nn', '-r', subset(capture, tenth)]);
+  const small = shadowdump('shadowdump --view packets -nn (first tenth)', ['--view', 'packets', '-nn', '-r', subset(capture, tenth)]);
   table('packet view', 'packets', [tcpdump, ours], total);
   table('', 'packets', [small], tenth);
   console.log(`speed vs tcpdump: ${(tcpdump.seconds / ours.seconds).toFixed(2)}x (target >= 1.00x); memory for 10x the packets: ${(ours.peakMb / small.peakMb).toFixed(2)}x`);
@@ -98,14 +99,14 @@ function tshark() {
 
 /** Our run on the capture and, with --big, on the 10x capture: speed against tshark, memory growth. */
 function compare(title, unit, label, cliArgs) {
-  const ours = measure(`shadowdump ${label}`, node, [cli, ...cliArgs, '-r', capture]);
+  const ours = shadowdump(`shadowdump ${label}`, [...cliArgs, '-r', capture]);
   const yardstick = tshark();
   table(title, unit, [ours, yardstick], () => ours.lines);
   console.log(`${unit}: ${ours.lines.toLocaleString('en-US')} lines (tshark printed ${yardstick.lines.toLocaleString('en-US')} request and response lines)`);
   console.log(`speed vs tshark: ${(yardstick.seconds / ours.seconds).toFixed(1)}x (target >= 10x); peak ${ours.peakMb.toFixed(0)} MB (target < 256 MB)`);
   if (bigPackets !== null) {
     const big = labCapture(Number(bigPackets));
-    const bigRun = measure(`shadowdump ${label} (${Number(bigPackets).toLocaleString('en-US')} packets)`, node, [cli, ...cliArgs, '-r', big]);
+    const bigRun = shadowdump(`shadowdump ${label} (${Number(bigPackets).toLocaleString('en-US')} packets)`, [...cliArgs, '-r', big]);
     table(`${title}, 10x capture`, unit, [bigRun], () => bigRun.lines);
     console.log(`memory on the 10x capture: ${(bigRun.peakMb / ours.peakMb).toFixed(2)}x the smaller one (target <= 1.3x)`);
   }
