@@ -61,14 +61,14 @@ describe('RouteStats', () => {
     expect(s.routes[0].route).toEqual(route('/get'));
   });
 
-  it('mirror rate: both legs / (both legs + shadow-missing), ignoring primary-missing and ambiguous', () => {
+  it('mirror rate: mirrored (both legs, or ambiguous: two legs) / (those + shadow-missing), ignoring primary-missing', () => {
     const stats = new RouteStats();
     for (let i = 0; i < 3; i++) stats.add(report());
     stats.add(report({ verdict: 'incomplete', shadow: null })); // mirrored, the shadow did not answer
     stats.add(report({ verdict: 'shadow-missing', shadow: 'absent' }));
     stats.add(report({ verdict: 'primary-missing', primary: 'absent' }));
     stats.add(report({ verdict: 'ambiguous', primary: 'absent', shadow: 'absent' }));
-    expect(stats.summary().mirrorRate).toBeCloseTo(4 / 5, 12);
+    expect(stats.summary().mirrorRate).toBeCloseTo(5 / 6, 12);
     const onlyMissing = new RouteStats();
     onlyMissing.add(report({ verdict: 'primary-missing', primary: 'absent' }));
     expect(onlyMissing.summary().mirrorRate).toBeNull();

@@ -189,7 +189,7 @@ describe('capture boundaries', () => {
     const { exchanges, anomalies } = run([req(GET('/a') + GET('/b'), 1), res(OK('a'), 2), close('rst', 3)]);
     expect(exchanges.map(digest)).toMatchObject([
       { target: '/a', complete: true },
-      { target: '/b', status: null, complete: false, anomalies: ['response-missing'], timing: { responseStart: null, responseEnd: null } },
+      { target: '/b', status: null, complete: false, anomalies: ['response-missing', 'connection-reset'], timing: { responseStart: null, responseEnd: null } },
     ]);
     expect(exchanges[1].response).toBeNull();
     expect(anomalies.get('http.response-missing')).toBe(1);
