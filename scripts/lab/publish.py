@@ -346,6 +346,11 @@ checksums are fine); segmentation offload also produces frames larger than the M
 (up to ~25 KB), and timestamps are occasionally 1 µs out of order (packets from
 different CPUs). All of this is what a capture on a real node looks like. Request
 headers of the copy come in nginx's order (`Content-Length` before `X-Request-Id`).
+
+`pods.json` is not made by the lab (there is no cluster here): it is written by hand in the
+format of `kubectl get pods -A -o json` (a `List` of `Pod` objects with `metadata`, `spec`,
+`status.podIP`/`podIPs`) and names the lab's pods as a cluster would, plus a finished pod that
+once held v2's IP and a host-network pod, for `--pods`.
 """)
 with open(os.path.join(out, "README.md"), "w") as f:
     f.write("\n".join(lines))
