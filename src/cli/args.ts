@@ -36,6 +36,10 @@ export interface CliOptions {
   readonly summary: boolean;
   /** --fail-on conditions, as given (parsed by the gate). */
   readonly failOn: readonly string[];
+  /** --pods FILE: the JSON of `kubectl get pods -A -o json`, to name pod IPs. */
+  readonly podsFile: string | null;
+  /** --k8s: read the pod list from kubectl now. */
+  readonly k8s: boolean;
 }
 
 /** How legs are told apart and compared (--key, --shadow-suffix, --shadow-dst, --ignore-*, --window). */
@@ -58,7 +62,7 @@ const USAGE = `Usage: shadowdump [-r FILE]... [-i IFACE] [-w FILE] [-c COUNT] [-
                   [--view pairs|exchanges|packets|summary] [--json] [--har FILE] [--summary] [--flows DIR]
                   [--key HEADER] [--shadow-suffix SUFFIX] [--shadow-dst HOST|IP|IP:PORT|CIDR]...
                   [--ignore-header NAME]... [--ignore-json-path PATH]... [--window SECONDS]
-                  [--fail-on CONDITION[,CONDITION]]... [EXPRESSION...]
+                  [--fail-on CONDITION[,CONDITION]]... [--pods FILE | --k8s] [EXPRESSION...]
        shadowdump -D
 
   --view pairs (default)  each mirrored request: primary and shadow side by side, verdict, differences
@@ -89,6 +93,8 @@ export function parseArgs(argv: readonly string[]): CliOptions {
   let view: ViewName | null = null;
   let json = false;
   let flowsDir: string | null = null;
+  let podsFile: string | null = null;
+  let k8s = false;
   let listInterfaces = false;
   let help = false;
   let version = false;
@@ -129,6 +135,12 @@ export function parseArgs(argv: readonly string[]): CliOptions {
         }
         case '--json':
           json = true;
+          break;
+        case '--pods':
+          [podsFile, i] = takeValue(name, inline, i);
+          break;
+        case '--k8s':
+          k8s = true;
           break;
         case '--flows':
           [flowsDir, i] = takeValue(name, inline, i);
@@ -224,5 +236,7 @@ export function parseArgs(argv: readonly string[]): CliOptions {
     harFile,
     summary,
     failOn,
+    podsFile,
+    k8s,
   };
 }

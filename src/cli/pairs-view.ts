@@ -13,17 +13,23 @@ import type { PairAnalyzerOptions } from '../shadow/pair-analyzer.js';
 import { RouteStats } from '../shadow/route-stats.js';
 import { parseShadowDestination } from '../shadow/shadow-destination.js';
 import type { CliOptions } from './args.js';
-import type { ViewContext } from './view-context.js';
+import { addressNames, type ViewContext } from './view-context.js';
+import type { PodDirectory } from '../core/pod-directory.js';
+import { UsageError } from '../core/errors.js';
 
 /** The command line's pairing options as the shadow stage takes them (usage errors here, before reading). */
-export function pairAnalyzerOptions(options: CliOptions): PairAnalyzerOptions {
+export function pairAnalyzerOptions(options: CliOptions, pods: PodDirectory | null): PairAnalyzerOptions {
   const p = options.pairing;
+  const shadowDestinations = p.shadowDestinations.map(parseShadowDestination);
+  const label = shadowDestinations.find((d) => d.kind === 'label');
+  if (label !== undefined && pods === null) throw new UsageError(`--shadow-dst ${label.text} names a pod label: give the pods with --pods FILE or --k8s`);
   return {
     correlation: {
       key: p.key,
       shadowSuffix: p.shadowSuffix,
-      shadowDestinations: p.shadowDestinations.map(parseShadowDestination),
+      shadowDestinations,
       window: Math.round(p.windowSeconds * 1_000_000),
+      podLabels: pods === null ? undefined : (ip) => pods.pod(ip)?.labels,
     },
     compare: { ignoreHeaders: p.ignoreHeaders, ignoreJsonPaths: p.ignoreJsonPaths },
   };
@@ -41,11 +47,13 @@ export async function pairsView(context: ViewContext, pairing: PairAnalyzerOptio
   const stamps = new TimestampFormatter(options.timestamps);
   const printPairs = options.view === 'pairs';
   // The text view shows the real packets under each message: tcpdump's lines, kept for a while.
-  const recorder = printPairs && !options.json ? new PacketLineRecorder(new PacketPrinter({ timestamps: options.timestamps, payload: 'none', numericPorts: options.numeric >= 1 })) : null;
+  const names = addressNames(context);
+  const recorder = printPairs && !options.json ? new PacketLineRecorder(new PacketPrinter({ timestamps: options.timestamps, payload: 'none', numericPorts: options.numeric >= 1, addressNames: names })) : null;
   const textOptions: PairTextOptions = {
     stamp: (at) => stamps.formatMicros(at),
     payload: options.quiet ? 'none' : options.payload === 'none' ? 'ascii' : options.payload,
     packetLines: recorder === null ? undefined : (from, to, start, end) => recorder.linesBetween(from, to, start, end),
+    addressNames: names,
   };
   const flows = options.flowsDir === null ? null : new FlowFileWriter(options.flowsDir);
   let packets = 0;

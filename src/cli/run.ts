@@ -11,7 +11,8 @@ import { packetStream } from '../pipeline/packets.js';
 import { exchangeJson } from '../render/exchange-json.js';
 import { parseGate } from '../shadow/gate.js';
 import { pairAnalyzerOptions, pairsView } from './pairs-view.js';
-import type { ViewContext } from './view-context.js';
+import { loadPods } from './pods.js';
+import { addressNames, type ViewContext } from './view-context.js';
 import { exchangeLine } from '../render/exchange-text.js';
 import { FlowFileWriter } from '../render/flow-files.js';
 import { PacketPrinter } from '../render/tcpdump/packet-printer.js';
@@ -45,7 +46,8 @@ export async function run(argv: readonly string[], io: CliIo = PROCESS_IO): Prom
   const filter = options.expression ? compileFilter(options.expression) : undefined;
   const pairsWanted = options.view === 'pairs' || options.view === 'summary';
   // Option values are checked before anything is read: a typo fails in a millisecond, not after the capture.
-  const pairing = pairsWanted ? pairAnalyzerOptions(options) : null;
+  const pods = await loadPods(options);
+  const pairing = pairsWanted ? pairAnalyzerOptions(options, pods) : null;
   const gate = options.failOn.flatMap(parseGate);
   const sources = await openSources(options.readFiles);
   const source = sources.length === 1 ? sources[0] : mergeSources(sources);
@@ -54,7 +56,7 @@ export async function run(argv: readonly string[], io: CliIo = PROCESS_IO): Prom
   }
 
   const note = (line: string): void => void io.stderr.write(`${line}\n`);
-  const context: ViewContext = { options, source, filter, out: new LineOutput(io.stdout), anomalies: new AnomalyCounter(), note };
+  const context: ViewContext = { options, source, filter, out: new LineOutput(io.stdout), anomalies: new AnomalyCounter(), note, pods };
   let code = 0;
   if (pairing !== null) code = await pairsView(context, pairing, gate, VERSION);
   else if (options.view === 'packets') await packetsView(context);
@@ -83,8 +85,9 @@ async function openSources(files: readonly string[]): Promise<CaptureSource[]> {
 }
 
 /** `--view packets`: tcpdump's lines. */
-async function packetsView({ options, source, filter, out, anomalies }: ViewContext): Promise<void> {
-  const printer = new PacketPrinter({ timestamps: options.timestamps, payload: options.payload, numericPorts: options.numeric >= 1 });
+async function packetsView(context: ViewContext): Promise<void> {
+  const { options, source, filter, out, anomalies } = context;
+  const printer = new PacketPrinter({ timestamps: options.timestamps, payload: options.payload, numericPorts: options.numeric >= 1, addressNames: addressNames(context) });
   for await (const batch of packetStream(source, { filter, count: options.count, anomalies })) {
     for (const packet of batch) {
       printer.print(packet, out.lines);
@@ -96,7 +99,9 @@ async function packetsView({ options, source, filter, out, anomalies }: ViewCont
 }
 
 /** `--view exchanges` (and `--flows DIR`): reassembled streams, HTTP exchanges as lines or NDJSON. */
-async function exchangesView({ options, source, filter, out, anomalies }: ViewContext): Promise<void> {
+async function exchangesView(context: ViewContext): Promise<void> {
+  const { options, source, filter, out, anomalies } = context;
+  const names = addressNames(context);
   const flows = options.flowsDir === null ? null : new FlowFileWriter(options.flowsDir);
   const printExchanges = options.view === 'exchanges';
   const stamps = new TimestampFormatter(options.timestamps);
@@ -105,7 +110,7 @@ async function exchangesView({ options, source, filter, out, anomalies }: ViewCo
       if (!printExchanges) continue;
       for (const e of batch) {
         if (options.json) out.line(exchangeJson(e, roleFromHost(e.request.host)));
-        else out.line(exchangeLine(e, stamps.formatMicros(e.timing.requestStart)));
+        else out.line(exchangeLine(e, stamps.formatMicros(e.timing.requestStart), names));
       }
       await out.pace();
       if (out.isClosed) break;

@@ -1,4 +1,6 @@
 import type { AnomalyCounter } from '../core/anomalies.js';
+import type { PodDirectory } from '../core/pod-directory.js';
+import type { AddressNames } from '../render/tcpdump/options.js';
 import type { CaptureSource } from '../capture/source.js';
 import type { PacketFilter } from '../pipeline/packets.js';
 import type { CliOptions } from './args.js';
@@ -13,4 +15,12 @@ export interface ViewContext {
   readonly anomalies: AnomalyCounter;
   /** Where one-line notes for the user go (gate results), apart from the view's output. */
   readonly note: (line: string) => void;
+  /** Pod names and labels by IP (--pods, --k8s), or null. */
+  readonly pods: PodDirectory | null;
+}
+
+/** Pod names in place of addresses, when a pod directory is known. */
+export function addressNames(context: ViewContext): AddressNames | undefined {
+  const pods = context.pods;
+  return pods === null ? undefined : (ip) => pods.nameOf(ip);
 }

@@ -15,7 +15,8 @@ export type ErrorCode =
   | 'capture-permission'
   | 'no-such-interface'
   | 'libpcap-missing'
-  | 'output-failed';
+  | 'output-failed'
+  | 'pods-unavailable';
 
 export class ShadowdumpError extends Error {
   readonly code: ErrorCode;

@@ -1,4 +1,5 @@
-import { formatEndpoint } from '../core/flow.js';
+import { namedEndpoint } from './endpoint-text.js';
+import type { AddressNames } from './tcpdump/options.js';
 import { latencyMicros } from '../http/latency.js';
 import type { Exchange } from '../http/types.js';
 import { printable } from './printable.js';
@@ -15,9 +16,9 @@ export function formatMillis(micros: number): string {
  *   03:07:29.113797 10.233.75.12:45832 > 10.233.75.11:80 GET httpbin:8000 /get -> 200 OK 1.204 ms 312 B > 548 B
  * Wire text is made printable; anomalies follow in brackets.
  */
-export function exchangeLine(e: Exchange, time: string): string {
+export function exchangeLine(e: Exchange, time: string, names?: AddressNames): string {
   const req = e.request;
-  const head = `${time}${formatEndpoint(e.client)} > ${formatEndpoint(e.server)} ${printable(req.method)} ${printable(req.host ?? '-')} ${printable(req.target)}`;
+  const head = `${time}${namedEndpoint(e.client, names)} > ${namedEndpoint(e.server, names)} ${printable(req.method)} ${printable(req.host ?? '-')} ${printable(req.target)}`;
   const latency = latencyMicros(e);
   const answer = e.response
     ? `-> ${e.response.status} ${printable(e.response.reason)}${latency === null ? '' : ` ${formatMillis(latency)}`}`

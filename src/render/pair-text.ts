@@ -19,7 +19,8 @@ import { latencyMicros } from '../http/latency.js';
 import { formatMillis } from './exchange-text.js';
 import { printable } from './printable.js';
 import { hexAsciiDump } from './tcpdump/dump.js';
-import type { PayloadDump } from './tcpdump/options.js';
+import { tcpdumpEndpoint } from './endpoint-text.js';
+import type { AddressNames, PayloadDump } from './tcpdump/options.js';
 
 export interface PairTextOptions {
   /** The timestamp as the packet view prints it (with its trailing space, or '' with -t). */
@@ -35,6 +36,8 @@ export interface PairTextOptions {
    * them, or when none were kept, each message gets one line in the same style, marked by its size.
    */
   readonly packetLines?: (from: Endpoint, to: Endpoint, start: Micros, end: Micros) => string[];
+  /** Pod names for addresses (--pods). */
+  readonly addressNames?: AddressNames;
 }
 
 const DEFAULT_BODY_LINES = 12;
@@ -103,7 +106,7 @@ function messageLines(label: string, [start, end]: [Micros, Micros], from: Endpo
 function messageLine(label: string, at: Micros, from: Endpoint, to: Endpoint, first: string, bytes: number | null, options: PairTextOptions): string {
   const family = from.ip.includes(':') ? 'IP6' : 'IP';
   const size = bytes === null ? '' : ` (${bytes} bytes)`;
-  return `${label} ${options.stamp(at)}${family} ${from.ip}.${from.port} > ${to.ip}.${to.port}: HTTP: ${printable(first)}${size}`;
+  return `${label} ${options.stamp(at)}${family} ${tcpdumpEndpoint(from, options.addressNames)} > ${tcpdumpEndpoint(to, options.addressNames)}: HTTP: ${printable(first)}${size}`;
 }
 
 const indent = (line: string): string => `\t${line}`;
@@ -147,5 +150,5 @@ function differenceLine(d: ReportedDifference): string {
 function summaryOf(e: Exchange, options: PairTextOptions): string {
   const latency = latencyMicros(e);
   const answer = e.response === null ? 'no response' : `${e.response.status}${latency === null ? '' : ` ${formatMillis(latency)}`}`;
-  return `${options.stamp(e.timing.requestStart)}${e.client.ip}.${e.client.port} > ${e.server.ip}.${e.server.port}: ${printable(e.request.method)} ${printable(e.request.host ?? '-')} ${printable(e.request.target)} -> ${answer}`;
+  return `${options.stamp(e.timing.requestStart)}${tcpdumpEndpoint(e.client, options.addressNames)} > ${tcpdumpEndpoint(e.server, options.addressNames)}: ${printable(e.request.method)} ${printable(e.request.host ?? '-')} ${printable(e.request.target)} -> ${answer}`;
 }

@@ -1,7 +1,7 @@
 import type { Micros } from '../core/time.js';
 import type { Exchange } from '../http/types.js';
 import { DEFAULT_SHADOW_SUFFIX, stripShadowSuffix } from './classify.js';
-import { matchesDestination, type ShadowDestination } from './shadow-destination.js';
+import { matchesDestination, type PodLabels, type ShadowDestination } from './shadow-destination.js';
 
 /**
  * Pairs each primary exchange with its shadow copy by a request id header (DESIGN.md, "The
@@ -49,6 +49,8 @@ export interface CorrelatorOptions {
   settle?: Micros;
   shadowSuffix?: string;
   shadowDestinations?: readonly ShadowDestination[];
+  /** Pod labels by IP, for label destinations (`--shadow-dst version=v2` with --pods). */
+  podLabels?: PodLabels;
   /** Pending groups at most; the oldest is emitted early beyond it. Default 100 000. */
   maxPending?: number;
   /** Legs in one group at most (a client reusing one id); the group is emitted when full. Default 64. */
@@ -134,6 +136,7 @@ export class Correlator {
   private readonly settle: Micros;
   private readonly suffix: string;
   private readonly destinations: readonly ShadowDestination[];
+  private readonly podLabels: PodLabels | undefined;
   private readonly maxPending: number;
   private readonly maxLegs: number;
   private readonly onOther: (e: Exchange) => void;
@@ -154,6 +157,7 @@ export class Correlator {
     this.settle = Math.min(options.settle ?? 1_000_000, this.window);
     this.suffix = options.shadowSuffix ?? DEFAULT_SHADOW_SUFFIX;
     this.destinations = options.shadowDestinations ?? [];
+    this.podLabels = options.podLabels;
     this.maxPending = Math.max(1, options.maxPending ?? 100_000);
     this.maxLegs = Math.max(2, options.maxLegs ?? 64);
     this.onOther = options.onOther ?? (() => {});
@@ -262,7 +266,7 @@ export class Correlator {
 
   private isShadow(e: Exchange): boolean {
     if (e.request.host !== null && stripShadowSuffix(e.request.host, this.suffix) !== null) return true;
-    for (const d of this.destinations) if (matchesDestination(d, e)) return true;
+    for (const d of this.destinations) if (matchesDestination(d, e, this.podLabels)) return true;
     return false;
   }
 

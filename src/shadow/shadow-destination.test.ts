@@ -86,3 +86,21 @@ describe('matchesDestination', () => {
     expect(hostName(null)).toBeNull();
   });
 });
+
+describe('pod labels (--shadow-dst version=v2 with --pods)', () => {
+  it('parses Kubernetes label keys and values, and says what is wrong with others', () => {
+    expect(parseShadowDestination('version=v2')).toEqual({ kind: 'label', text: 'version=v2', key: 'version', value: 'v2' });
+    expect(parseShadowDestination('app.kubernetes.io/version=1.4.0-rc.1')).toMatchObject({ key: 'app.kubernetes.io/version', value: '1.4.0-rc.1' });
+    expect(parseShadowDestination('canary=')).toMatchObject({ key: 'canary', value: '' });
+    expect(() => parseShadowDestination('=v2')).toThrow(/"" is not a label key/);
+    expect(() => parseShadowDestination('version=v 2')).toThrow(/"v 2" is not a label value/);
+  });
+
+  it('matches the server pod’s labels, and nothing without a pod directory', () => {
+    const labels: Record<string, Record<string, string>> = { '10.0.0.7': { app: 'reviews', version: 'v2' } };
+    const d = parseShadowDestination('version=v2');
+    expect(matchesDestination(d, ex({ ip: '10.0.0.7', port: 80 }, null), (ip) => labels[ip])).toBe(true);
+    expect(matchesDestination(d, ex({ ip: '10.0.0.8', port: 80 }, null), (ip) => labels[ip])).toBe(false);
+    expect(matchesDestination(d, ex({ ip: '10.0.0.7', port: 80 }, null))).toBe(false);
+  });
+});

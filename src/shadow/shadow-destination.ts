@@ -10,6 +10,8 @@ import type { Exchange } from '../http/types.js';
  */
 export type ShadowDestination =
   | { readonly kind: 'host'; readonly text: string; readonly host: string; readonly port: number | null }
+  /** A pod label (`version=v2`): the server's pod carries it (needs a pod directory, --pods). */
+  | { readonly kind: 'label'; readonly text: string; readonly key: string; readonly value: string }
   | { readonly kind: 'ip'; readonly text: string; readonly ip: string; readonly port: number | null; readonly set: BlockList }
   | { readonly kind: 'cidr'; readonly text: string; readonly ip: string; readonly prefix: number; readonly set: BlockList };
 
@@ -17,7 +19,7 @@ const HOST_NAME = /^(?=.{1,253}$)[a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?(\.[a-z0-9
 
 function usage(text: string, why: string): UsageError {
   return new UsageError(
-    `--shadow-dst ${JSON.stringify(text)}: ${why}; expected a host name, IP, IP:port, [IPv6]:port or CIDR (e.g. reviews-v2, 10.0.0.7:8080, 10.0.0.0/24)`,
+    `--shadow-dst ${JSON.stringify(text)}: ${why}; expected a host name, IP, IP:port, [IPv6]:port, CIDR or pod label (e.g. reviews-v2, 10.0.0.7:8080, 10.0.0.0/24, version=v2)`,
   );
 }
 
@@ -41,6 +43,16 @@ function ipDestination(text: string, ip: string, port: number | null): ShadowDes
 export function parseShadowDestination(input: string): ShadowDestination {
   const text = input.trim();
   if (text === '') throw usage(input, 'empty');
+
+  const equals = text.indexOf('=');
+  if (equals !== -1) {
+    const key = text.slice(0, equals);
+    const value = text.slice(equals + 1);
+    // Kubernetes label syntax: an optional DNS prefix and a name of letters, digits, -, _ and .
+    if (!/^([a-z0-9.-]+\/)?[A-Za-z0-9]([A-Za-z0-9._-]*[A-Za-z0-9])?$/.test(key)) throw usage(text, `"${key}" is not a label key`);
+    if (!/^([A-Za-z0-9]([A-Za-z0-9._-]*[A-Za-z0-9])?)?$/.test(value)) throw usage(text, `"${value}" is not a label value`);
+    return { kind: 'label', text, key, value };
+  }
 
   const slash = text.indexOf('/');
   if (slash !== -1) {
@@ -91,8 +103,12 @@ export function hostName(host: string | null): string | null {
   return h.replace(/\.$/, '');
 }
 
-/** Whether the exchange went to the destination: server IP/port/CIDR, or the Host name. */
-export function matchesDestination(d: ShadowDestination, e: Exchange): boolean {
+/** The labels of the pod that has this IP, when a pod directory is known. */
+export type PodLabels = (ip: string) => Readonly<Record<string, string>> | undefined;
+
+/** Whether the exchange went to the destination: server IP/port/CIDR, the Host name, or the server pod's label. */
+export function matchesDestination(d: ShadowDestination, e: Exchange, podLabels?: PodLabels): boolean {
+  if (d.kind === 'label') return podLabels?.(e.server.ip)?.[d.key] === d.value;
   if (d.kind === 'host') {
     return hostName(e.request.host) === d.host && (d.port === null || d.port === e.server.port);
   }

@@ -14,6 +14,11 @@ export interface TcpdumpOptions {
   readonly payload: PayloadDump;
   /** -n/-nn: ports as numbers; without, well-known ports by name. Host names are never resolved. */
   readonly numericPorts: boolean;
+  /** Names for addresses (pod names from --pods), printed in their place; tcpdump itself has none. */
+  readonly addressNames?: AddressNames;
 }
+
+/** A name for an address (as text: 10.0.0.7, fd00::7), or undefined to print the address. */
+export type AddressNames = (ip: string) => string | undefined;
 
 export const DEFAULT_TCPDUMP_OPTIONS: TcpdumpOptions = { timestamps: 'local-time', payload: 'none', numericPorts: true };

@@ -116,7 +116,7 @@ export class PacketPrinter {
     const snapEnd = Math.min(data.length, offset + len);
     const fragment = data.readUInt16BE(offset + 6);
     const protocol = data[offset + 9];
-    const addresses: IpAddresses = { version: 4, data, src: offset + 12, dst: offset + 16 };
+    const addresses: IpAddresses = { version: 4, data, src: offset + 12, dst: offset + 16, names: this.options.addressNames };
     if ((fragment & 0x1fff) !== 0) {
       printAddressPair(out, addresses);
       return out.print(`: ip-proto-${protocol}`);
@@ -144,7 +144,7 @@ export class PacketPrinter {
     let len = payloadLength !== 0 ? payloadLength + 40 : wireLength + 40;
     if (payloadLength !== 0 && wireLength < len) out.print(`truncated-ip6 - ${len - wireLength} bytes missing!`);
     const snapEnd = Math.min(data.length, offset + len);
-    const addresses: IpAddresses = { version: 6, data, src: offset + 8, dst: offset + 24 };
+    const addresses: IpAddresses = { version: 6, data, src: offset + 8, dst: offset + 24, names: this.options.addressNames };
     const first = data[offset + 6];
     // Extension headers are walked by the decoder; tcpdump prints their details, we only skip them.
     let nextHeader = first;
