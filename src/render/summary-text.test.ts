@@ -5,7 +5,7 @@ import { VERDICTS, type Verdict } from '../shadow/verdict.js';
 import { ndjsonLine } from './exchange-json.js';
 import { formatDuration, summaryLines, summaryRecord, type RunSummary } from './summary-text.js';
 
-const correlation: CorrelatorStats = { pairs: 90, shadowMissing: 8, primaryMissing: 1, ambiguous: 1, duplicatesDropped: 4, evicted: 0, unkeyed: 12, late: 2 };
+const correlation: CorrelatorStats = { pairs: 90, shadowMissing: 8, primaryMissing: 1, ambiguous: 1, duplicatesDropped: 4, evicted: 0, fullGroups: 0, unkeyed: 12, late: 2 };
 
 function verdicts(counts: Partial<Record<Verdict, number>>): Record<Verdict, number> {
   return Object.fromEntries(VERDICTS.map((v) => [v, counts[v] ?? 0])) as Record<Verdict, number>;

@@ -75,7 +75,8 @@ function totalsLines(s: RunSummary, maxAnomalies: number): string[] {
   const lines = table(rows, [false, true, true]);
   lines.push(
     `Correlation: ${c.unkeyed} exchanges without the key, ${c.duplicatesDropped} duplicates dropped, ${c.late} late legs, ` +
-      `${c.ambiguous} ambiguous, ${c.evicted} evicted early`,
+      `${c.ambiguous} ambiguous, ${c.evicted} evicted early` +
+      (c.fullGroups > 0 ? `, ${c.fullGroups} cut at the leg limit (one id on too many requests)` : ''),
   );
   if (s.anomalies.length > 0) {
     const shown = s.anomalies.slice(0, maxAnomalies).map(([name, n]) => `${printable(name)} ${n}`);

@@ -176,8 +176,9 @@ function compareHeaders(p: HeaderList, s: HeaderList, options: CompareOptions, b
 
 // --- bodies ---
 
+/** The decoded body when it was decoded whole; otherwise (a bomb cut at the decode limit, a corrupt stream) the wire bytes. */
 function bodyBytes(body: BodyCapture): Buffer {
-  return body.decoded ?? body.data;
+  return body.decoded !== null && body.decodeProblem === null ? body.decoded : body.data;
 }
 
 function contentType(headers: HeaderList): string {

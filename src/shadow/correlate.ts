@@ -66,6 +66,8 @@ export interface CorrelatorStats {
   readonly ambiguous: number;
   readonly duplicatesDropped: number;
   readonly evicted: number;
+  /** Groups emitted early at maxLegs (many requests sharing one id). */
+  readonly fullGroups: number;
   /** Exchanges without the key. */
   readonly unkeyed: number;
   /** Legs of a group that arrived after it was emitted (started within `settle` of it, or later attempts within the window); passed to onOther. */
@@ -128,6 +130,8 @@ export class Correlator {
   ambiguous = 0;
   duplicatesDropped = 0;
   evicted = 0;
+  /** Groups emitted early because they reached maxLegs (a client reusing one id for everything). */
+  fullGroups = 0;
   unkeyed = 0;
   late = 0;
 
@@ -168,8 +172,8 @@ export class Correlator {
   }
 
   stats(): CorrelatorStats {
-    const { pairs, shadowMissing, primaryMissing, ambiguous, duplicatesDropped, evicted, unkeyed, late } = this;
-    return { pairs, shadowMissing, primaryMissing, ambiguous, duplicatesDropped, evicted, unkeyed, late };
+    const { pairs, shadowMissing, primaryMissing, ambiguous, duplicatesDropped, evicted, fullGroups, unkeyed, late } = this;
+    return { pairs, shadowMissing, primaryMissing, ambiguous, duplicatesDropped, evicted, fullGroups, unkeyed, late };
   }
 
   add(e: Exchange): void {
@@ -225,6 +229,7 @@ export class Correlator {
     if (e.timing.requestStart < g.firstStart) g.firstStart = e.timing.requestStart;
 
     if (g.legs.length >= this.maxLegs) {
+      this.fullGroups++;
       this.emit(g, false);
       return;
     }
