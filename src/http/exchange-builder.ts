@@ -46,9 +46,8 @@ export class HttpExchangeBuilder implements StreamSink {
     return this.budget.inUse;
   }
 
-  onOpen(conn: Connection): void {
-    this.track(conn);
-  }
+  /** HTTP state is made on the first byte, not the handshake: a SYN flood costs only TCP state. */
+  onOpen(_conn: Connection): void {}
 
   onData(conn: Connection, dir: Direction, bytes: Buffer, first: Micros, last: Micros): void {
     if (bytes.length === 0) return;
