@@ -295,6 +295,8 @@ describe('limits', () => {
     const { builder, exchanges, anomalies } = run([req(GET('/1'), 1)], { limits: { maxConnections: 1 } });
     const conn2 = makeConnection(2);
     builder.onOpen(conn2);
+    expect(builder.openConnections).toBe(1); // a handshake alone makes no HTTP state
+    builder.onData(conn2, 'request', Buffer.from(GET('/2')), 2, 2);
     expect(exchanges.map((e) => [e.connectionId, e.anomalies])).toEqual([[1, ['response-missing']]]);
     expect(anomalies.get('http.connection-limit')).toBe(1);
     expect(builder.openConnections).toBe(1);
