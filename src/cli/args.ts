@@ -40,6 +40,8 @@ export interface CliOptions {
   readonly podsFile: string | null;
   /** --k8s: read the pod list from kubectl now. */
   readonly k8s: boolean;
+  /** --redact[=NAMES]: mask credential headers (and NAMES) everywhere; null without it. */
+  readonly redact: readonly string[] | null;
 }
 
 /** How legs are told apart and compared (--key, --shadow-suffix, --shadow-dst, --ignore-*, --window). */
@@ -62,7 +64,8 @@ const USAGE = `Usage: shadowdump [-r FILE]... [-i IFACE] [-w FILE] [-c COUNT] [-
                   [--view pairs|exchanges|packets|summary] [--json] [--har FILE] [--summary] [--flows DIR]
                   [--key HEADER] [--shadow-suffix SUFFIX] [--shadow-dst HOST|IP|IP:PORT|CIDR]...
                   [--ignore-header NAME]... [--ignore-json-path PATH]... [--window SECONDS]
-                  [--fail-on CONDITION[,CONDITION]]... [--pods FILE | --k8s] [EXPRESSION...]
+                  [--fail-on CONDITION[,CONDITION]]... [--pods FILE | --k8s] [--redact[=HEADER,...]]
+                  [EXPRESSION...]
        shadowdump -D
 
   --view pairs (default)  each mirrored request: primary and shadow side by side, verdict, differences
@@ -95,6 +98,7 @@ export function parseArgs(argv: readonly string[]): CliOptions {
   let flowsDir: string | null = null;
   let podsFile: string | null = null;
   let k8s = false;
+  let redact: string[] | null = null;
   let listInterfaces = false;
   let help = false;
   let version = false;
@@ -141,6 +145,10 @@ export function parseArgs(argv: readonly string[]): CliOptions {
           break;
         case '--k8s':
           k8s = true;
+          break;
+        case '--redact':
+          // Only an attached value (--redact=x-api-key): a next word could be the filter expression.
+          redact = [...(redact ?? []), ...inline.split(',').map((v) => v.trim()).filter((v) => v !== '')];
           break;
         case '--flows':
           [flowsDir, i] = takeValue(name, inline, i);
@@ -238,5 +246,6 @@ export function parseArgs(argv: readonly string[]): CliOptions {
     failOn,
     podsFile,
     k8s,
+    redact,
   };
 }

@@ -70,8 +70,9 @@ export async function pairsView(context: ViewContext, pairing: PairAnalyzerOptio
   });
   try {
     for await (const batch of run.batches) {
-      for (const report of batch) {
-        routes.add(report);
+      for (const found of batch) {
+        routes.add(found);
+        const report = context.redactor === null ? found : context.redactor.report(found);
         await har?.add(report);
         if (!printPairs) continue;
         if (options.json) out.line(pairJson(report));

@@ -10,6 +10,7 @@ import { analyzeExchanges } from '../pipeline/analyze.js';
 import { packetStream } from '../pipeline/packets.js';
 import { exchangeJson } from '../render/exchange-json.js';
 import { parseGate } from '../shadow/gate.js';
+import { Redactor } from '../render/redact.js';
 import { pairAnalyzerOptions, pairsView } from './pairs-view.js';
 import { loadPods } from './pods.js';
 import { addressNames, type ViewContext } from './view-context.js';
@@ -56,7 +57,7 @@ export async function run(argv: readonly string[], io: CliIo = PROCESS_IO): Prom
   }
 
   const note = (line: string): void => void io.stderr.write(`${line}\n`);
-  const context: ViewContext = { options, source, filter, out: new LineOutput(io.stdout), anomalies: new AnomalyCounter(), note, pods };
+  const context: ViewContext = { options, source, filter, out: new LineOutput(io.stdout), anomalies: new AnomalyCounter(), note, pods, redactor: options.redact === null ? null : new Redactor(options.redact) };
   let code = 0;
   if (pairing !== null) code = await pairsView(context, pairing, gate, VERSION);
   else if (options.view === 'packets') await packetsView(context);
@@ -87,7 +88,13 @@ async function openSources(files: readonly string[]): Promise<CaptureSource[]> {
 /** `--view packets`: tcpdump's lines. */
 async function packetsView(context: ViewContext): Promise<void> {
   const { options, source, filter, out, anomalies } = context;
-  const printer = new PacketPrinter({ timestamps: options.timestamps, payload: options.payload, numericPorts: options.numeric >= 1, addressNames: addressNames(context) });
+  const printer = new PacketPrinter({
+    timestamps: options.timestamps,
+    payload: options.payload,
+    numericPorts: options.numeric >= 1,
+    addressNames: addressNames(context),
+    redactPayload: context.redactor === null ? undefined : (bytes) => (context.redactor as Redactor).payload(bytes),
+  });
   for await (const batch of packetStream(source, { filter, count: options.count, anomalies })) {
     for (const packet of batch) {
       printer.print(packet, out.lines);
@@ -108,7 +115,8 @@ async function exchangesView(context: ViewContext): Promise<void> {
   try {
     for await (const batch of analyzeExchanges(source, { filter, count: options.count, anomalies, streamSinks: flows ? [flows] : [] })) {
       if (!printExchanges) continue;
-      for (const e of batch) {
+      for (const raw of batch) {
+        const e = context.redactor === null ? raw : context.redactor.exchange(raw);
         if (options.json) out.line(exchangeJson(e, roleFromHost(e.request.host)));
         else out.line(exchangeLine(e, stamps.formatMicros(e.timing.requestStart), names));
       }
@@ -133,6 +141,7 @@ function rejectUnavailable(options: CliOptions): void {
     if (pairOnly.length > 0) throw new UsageError(`${pairOnly.join(', ')} ${pairOnly.length > 1 ? 'need' : 'needs'} --view pairs or summary (the default is pairs)`);
   }
   if (options.flowsDir !== null && options.view === 'packets') throw new UsageError('--flows writes reassembled streams: use it alone or with --view pairs, exchanges or summary, not --view packets');
+  if (options.redact !== null && options.flowsDir !== null) throw new UsageError('--flows writes the raw streams, which --redact cannot mask: leave out one of them');
   if (options.harFile === '-') throw new UsageError('--har needs a file name (standard output carries the view): e.g. --har pairs.har');
   if (options.quiet && options.view !== 'pairs') throw new UsageError('-q applies to --view pairs (it leaves the message payloads out)');
   if (options.readFiles.length === 0) throw new UsageError('nothing to read: give a capture with -r FILE (or -r - for standard input)');

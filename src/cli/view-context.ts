@@ -1,5 +1,6 @@
 import type { AnomalyCounter } from '../core/anomalies.js';
 import type { PodDirectory } from '../core/pod-directory.js';
+import type { Redactor } from '../render/redact.js';
 import type { AddressNames } from '../render/tcpdump/options.js';
 import type { CaptureSource } from '../capture/source.js';
 import type { PacketFilter } from '../pipeline/packets.js';
@@ -17,6 +18,8 @@ export interface ViewContext {
   readonly note: (line: string) => void;
   /** Pod names and labels by IP (--pods, --k8s), or null. */
   readonly pods: PodDirectory | null;
+  /** --redact: applied to everything before it is shown or exported; null without it. */
+  readonly redactor: Redactor | null;
 }
 
 /** Pod names in place of addresses, when a pod directory is known. */

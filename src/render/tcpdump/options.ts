@@ -16,6 +16,8 @@ export interface TcpdumpOptions {
   readonly numericPorts: boolean;
   /** Names for addresses (pod names from --pods), printed in their place; tcpdump itself has none. */
   readonly addressNames?: AddressNames;
+  /** --redact: a copy of the dumped bytes with credential header values starred out. */
+  readonly redactPayload?: (bytes: Buffer) => Buffer;
 }
 
 /** A name for an address (as text: 10.0.0.7, fd00::7), or undefined to print the address. */

@@ -55,7 +55,8 @@ export class PacketPrinter {
       dumpFrom = 0;
     }
     if (this.options.payload !== 'none' && frame.data.length > dumpFrom) {
-      const bytes = frame.data.subarray(dumpFrom);
+      const raw = frame.data.subarray(dumpFrom);
+      const bytes = this.options.redactPayload?.(raw) ?? raw;
       out.print(this.options.payload === 'ascii' ? asciiDump(bytes) : hexAsciiDump(bytes));
     }
   }
