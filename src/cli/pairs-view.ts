@@ -95,6 +95,7 @@ export async function pairsView(context: ViewContext, pairing: PairAnalyzerOptio
     exchanges: run.analyzer.exchanges,
     packets,
     anomalies: anomalies.entries(),
+    skipped: source.warnings.map((w) => w.message),
   };
   if (options.summary || options.view === 'summary') {
     if (options.json) out.line(ndjsonLine(summaryRecord(summary)));

@@ -15,6 +15,8 @@ export interface RunSummary extends RouteStatsSummary {
   readonly packets: number;
   /** Anomaly names with their counts (AnomalyCounter.entries()). */
   readonly anomalies: ReadonlyArray<readonly [string, number]>;
+  /** What the readers could not read and why (a file cut mid-packet, unknown blocks); empty when all was read. */
+  readonly skipped?: readonly string[];
 }
 
 export interface SummaryTextOptions {
@@ -83,6 +85,7 @@ function totalsLines(s: RunSummary, maxAnomalies: number): string[] {
     const rest = s.anomalies.length - shown.length;
     lines.push(`Anomalies: ${shown.join(', ')}${rest > 0 ? `, and ${rest} more` : ''}`);
   }
+  for (const why of s.skipped ?? []) lines.push(`Skipped: ${printable(why)}`);
   if (s.foldedPairs > 0) lines.push(`Routes: ${s.foldedPairs} pairs of routes beyond the route limit are under (other routes)`);
   return lines;
 }
@@ -147,6 +150,7 @@ export function summaryRecord(summary: RunSummary): Record<string, unknown> {
     mirrorRate: summary.mirrorRate === null || !Number.isFinite(summary.mirrorRate) ? null : summary.mirrorRate,
     correlation: { ...summary.correlation },
     anomalies,
+    skipped: summary.skipped ?? [],
     foldedPairs: summary.foldedPairs,
     routes: summary.routes.map((r) => ({
       route: r.key,
