@@ -17,3 +17,11 @@ describe('isoMicros', () => {
     }
   });
 });
+
+describe('isoMicros beyond the range of a Date', () => {
+  it('falls back to seconds since the epoch instead of throwing', () => {
+    expect(isoMicros(9e18)).toMatch(/^9000000000000\.\d{6}$/);
+    expect(() => isoMicros(Number.MAX_SAFE_INTEGER * 1000)).not.toThrow();
+    expect(isoMicros(1_800_000_000_123_456)).toBe('2027-01-15T08:00:00.123456Z');
+  });
+});

@@ -11,6 +11,7 @@ export function frameMicros(frame: Frame): Micros {
   return frame.tsSec * 1_000_000 + Math.floor(frame.tsNsec / 1000);
 }
 
+const MAX_DATE_SECONDS = 8.64e12;
 let isoSecond = Number.NaN;
 let isoPrefix = '';
 
@@ -20,6 +21,8 @@ let isoPrefix = '';
  */
 export function isoMicros(t: Micros): string {
   const second = Math.floor(t / 1_000_000);
+  // A damaged or hostile timestamp beyond what a Date holds (±275,760 years): seconds since the epoch.
+  if (!(Math.abs(second) <= MAX_DATE_SECONDS)) return `${second}.${String(Math.max(0, t - second * 1_000_000)).padStart(6, '0').slice(0, 6)}`;
   if (second !== isoSecond) {
     isoSecond = second;
     isoPrefix = new Date(second * 1000).toISOString().slice(0, 19); // 2026-11-22T02:58:29
