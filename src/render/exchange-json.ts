@@ -2,7 +2,7 @@ import { formatEndpoint } from '../core/flow.js';
 import { isoMicros } from '../core/time.js';
 import type { BodyCapture, Exchange } from '../http/types.js';
 import type { Role } from '../shadow/classify.js';
-import { latencyMicros } from './exchange-text.js';
+import { latencyMicros } from '../http/latency.js';
 
 const millis = (micros: number | null): number | null => (micros === null ? null : Math.round(micros) / 1000);
 
