@@ -1,4 +1,5 @@
 import { UsageError } from '../core/errors.js';
+import { STANDARD_MAX_SNAPLEN } from '../capture/limits.js';
 import type { PayloadDump, TimestampStyle } from '../render/tcpdump/options.js';
 
 /** 'none': only side outputs (--flows DIR without a --view, as tcpflow prints nothing). */
@@ -11,6 +12,8 @@ export interface CliOptions {
   readonly interface: string | null;
   readonly writeFile: string | null;
   readonly count: number | undefined;
+  /** Live capture: -s (0 means the default, 262144, as in tcpdump), -B in KiB, -Z user. */
+  readonly live: LiveCaptureArgs;
   /**
    * Number of -n flags. Host names are never looked up; as in tcpdump 4.99, any -n also keeps
    * ports numeric, and without it well-known ports are named ("http").
@@ -44,6 +47,12 @@ export interface CliOptions {
   readonly redact: readonly string[] | null;
 }
 
+export interface LiveCaptureArgs {
+  readonly snaplen: number;
+  readonly bufferKiB: number | null;
+  readonly dropUser: string | null;
+}
+
 /** How legs are told apart and compared (--key, --shadow-suffix, --shadow-dst, --ignore-*, --window). */
 export interface PairingOptions {
   readonly key: string;
@@ -58,9 +67,10 @@ export interface PairingOptions {
 /** Short flags that take no value; letters may be bundled (-nntA) as with tcpdump. */
 const BOOLEAN_FLAGS = new Set(['n', 'A', 'X', 't', 'D', 'h', 'q']);
 /** Short flags that take a value, attached (-c10) or as the next word (-c 10). */
-const VALUE_FLAGS = new Set(['r', 'i', 'w', 'c']);
+const VALUE_FLAGS = new Set(['r', 'i', 'w', 'c', 's', 'B', 'Z']);
 
-const USAGE = `Usage: shadowdump [-r FILE]... [-i IFACE] [-w FILE] [-c COUNT] [-n|-nn] [-q|-A|-X] [-t|-tt|-ttt|-tttt|-ttttt]
+const USAGE = `Usage: shadowdump [-r FILE]... [-i IFACE] [-w FILE] [-c COUNT] [-s SNAPLEN] [-B KIB] [-Z USER]
+                  [-n|-nn] [-q|-A|-X] [-t|-tt|-ttt|-tttt|-ttttt]
                   [--view pairs|exchanges|packets|summary] [--json] [--har FILE] [--summary] [--flows DIR]
                   [--key HEADER] [--shadow-suffix SUFFIX] [--shadow-dst HOST|IP|IP:PORT|CIDR]...
                   [--ignore-header NAME]... [--ignore-json-path PATH]... [--window SECONDS]
@@ -89,6 +99,9 @@ export function parseArgs(argv: readonly string[]): CliOptions {
   let iface: string | null = null;
   let writeFile: string | null = null;
   let count: number | undefined;
+  let snaplen = 0;
+  let bufferKiB: number | null = null;
+  let dropUser: string | null = null;
   let numeric = 0;
   let ascii = false;
   let hex = false;
@@ -205,6 +218,9 @@ export function parseArgs(argv: readonly string[]): CliOptions {
           if (letter === 'r') readFiles.push(value);
           else if (letter === 'i') iface = value;
           else if (letter === 'w') writeFile = value;
+          else if (letter === 's') snaplen = /^\d+$/.test(value) ? Number(value) : positiveInteger('-s', value);
+          else if (letter === 'B') bufferKiB = positiveInteger('-B', value);
+          else if (letter === 'Z') dropUser = value;
           else count = positiveInteger('-c', value);
           break;
         }
@@ -228,11 +244,13 @@ export function parseArgs(argv: readonly string[]): CliOptions {
     interface: iface,
     writeFile,
     count,
+    live: { snaplen: snaplen === 0 ? STANDARD_MAX_SNAPLEN : Math.min(snaplen, STANDARD_MAX_SNAPLEN), bufferKiB, dropUser },
     numeric,
     // As in tcpdump, -X wins over -A.
     payload: hex ? 'hex-ascii' : ascii ? 'ascii' : 'none',
     timestamps: TIMESTAMP_STYLES[tCount],
-    view: view ?? (flowsDir !== null ? 'none' : 'pairs'),
+    // Side outputs alone (--flows DIR, or -w FILE as with tcpdump) print no view.
+    view: view ?? (flowsDir !== null || (writeFile !== null && !json && !summary && harFile === null && failOn.length === 0) ? 'none' : 'pairs'),
     json,
     flowsDir,
     listInterfaces,

@@ -13,7 +13,11 @@ export class LineOutput {
   private waiting = false;
   private closed = false;
 
-  constructor(private readonly stream: Writable) {
+  /** `live`: send what is there at every pace() (a live capture's lines must not wait for a full block). */
+  constructor(
+    private readonly stream: Writable,
+    private readonly live = false,
+  ) {
     this.lines = new BlockLines(BLOCK_BYTES, (block) => this.send(block));
     stream.on('error', (err: NodeJS.ErrnoException) => {
       if (err.code === 'EPIPE') this.closed = true;
@@ -42,6 +46,7 @@ export class LineOutput {
 
   /** Waits while the stream asks us to (call between batches). */
   async pace(): Promise<void> {
+    if (this.live) this.lines.flush();
     if (!this.waiting || this.closed) return;
     this.waiting = false;
     await new Promise<void>((resolve) => {

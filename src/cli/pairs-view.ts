@@ -96,6 +96,7 @@ export async function pairsView(context: ViewContext, pairing: PairAnalyzerOptio
     packets,
     anomalies: anomalies.entries(),
     skipped: source.warnings.map((w) => w.message),
+    capture: context.captureCounts?.(),
   };
   if (options.summary || options.view === 'summary') {
     if (options.json) out.line(ndjsonLine(summaryRecord(summary)));

@@ -1,6 +1,6 @@
 import type { Writable } from 'node:stream';
 import { AnomalyCounter } from '../core/anomalies.js';
-import { ShadowdumpError, UsageError } from '../core/errors.js';
+import { UsageError } from '../core/errors.js';
 import { linkTypeDescription, linkTypeName } from '../core/link-type.js';
 import { openCapture } from '../capture/open-capture.js';
 import { mergeSources } from '../capture/merge.js';
@@ -9,7 +9,11 @@ import { compileFilter } from '../decode/filter/index.js';
 import { analyzeExchanges } from '../pipeline/analyze.js';
 import { packetStream } from '../pipeline/packets.js';
 import { exchangeJson } from '../render/exchange-json.js';
-import { parseGate } from '../shadow/gate.js';
+import { parseGate, type GateCondition } from '../shadow/gate.js';
+import type { PairAnalyzerOptions } from '../shadow/pair-analyzer.js';
+import type { PodDirectory } from '../core/pod-directory.js';
+import type { PacketFilter } from '../pipeline/packets.js';
+import type { CaptureCounts } from '../core/capture-stats.js';
 import { Redactor } from '../render/redact.js';
 import { pairAnalyzerOptions, pairsView } from './pairs-view.js';
 import { loadPods } from './pods.js';
@@ -21,6 +25,9 @@ import { TimestampFormatter } from '../render/tcpdump/timestamp.js';
 import { roleFromHost } from '../shadow/classify.js';
 import { parseArgs, usageText, type CliOptions } from './args.js';
 import { LineOutput } from './output.js';
+import { analysing, finishCapture, openInterface, printInterfaces, rejectLiveMisuse, type LiveIo } from './live.js';
+import { dropPrivileges } from './privileges.js';
+import { stopOnSignals } from './signals.js';
 
 const VERSION = '0.1.0';
 
@@ -44,27 +51,61 @@ export async function run(argv: readonly string[], io: CliIo = PROCESS_IO): Prom
     return 0;
   }
   rejectUnavailable(options);
-  const filter = options.expression ? compileFilter(options.expression) : undefined;
+  const liveIo: LiveIo = { out: (line) => void io.stdout.write(`${line}\n`), err: (line) => void io.stderr.write(`${line}\n`) };
+  if (options.listInterfaces) return printInterfaces(liveIo);
+  const live = options.interface !== null;
+  // A live capture's filter is compiled by libpcap and runs in the kernel (see openInterface).
+  const filter = options.expression && !live ? compileFilter(options.expression) : undefined;
   const pairsWanted = options.view === 'pairs' || options.view === 'summary';
   // Option values are checked before anything is read: a typo fails in a millisecond, not after the capture.
   const pods = await loadPods(options);
   const pairing = pairsWanted ? pairAnalyzerOptions(options, pods) : null;
   const gate = options.failOn.flatMap(parseGate);
-  const sources = await openSources(options.readFiles);
-  const source = sources.length === 1 ? sources[0] : mergeSources(sources);
+  const sources = live ? [] : await openSources(options.readFiles);
+  const capture = live ? await openInterface(options, liveIo) : null;
   for (const s of sources) {
     io.stderr.write(`reading from file ${s.name}, link-type ${linkTypeName(s.linkType)} (${linkTypeDescription(s.linkType)}), snapshot length ${s.snaplen}\n`);
   }
+  const signals = stopOnSignals(capture ?? (sources.length === 1 ? sources[0] : mergeSources(sources)), capture?.stop);
+  try {
+    // As tcpdump: privileges go once the inputs are open, before any output file is created.
+    if (options.live.dropUser !== null) dropPrivileges(options.live.dropUser);
+    capture?.start(options.writeFile);
+    const code = await runViews({ options, source: signals.source, files: sources, filter, pods, pairing, gate, captureCounts: capture?.counts }, io);
+    if (capture !== null) await finishCapture(capture, analysing(options), liveIo);
+    return code;
+  } finally {
+    signals.dispose();
+    capture?.stop();
+  }
+}
+
+interface ViewRun {
+  readonly options: CliOptions;
+  readonly source: CaptureSource;
+  /** The files behind the source (their warnings are reported at the end); none when live. */
+  readonly files: readonly CaptureSource[];
+  readonly filter: PacketFilter | undefined;
+  readonly pods: PodDirectory | null;
+  readonly pairing: PairAnalyzerOptions | null;
+  readonly gate: readonly GateCondition[];
+  readonly captureCounts: (() => CaptureCounts) | undefined;
+}
+
+/** The views over an open source; resolves to the exit code. */
+async function runViews({ options, source, files, filter, pods, pairing, gate, captureCounts }: ViewRun, io: CliIo): Promise<number> {
+  // Only -w: the capture thread writes, nothing is analysed.
+  if (source.format === 'live' && !analysing(options)) return 0;
 
   const note = (line: string): void => void io.stderr.write(`${line}\n`);
-  const context: ViewContext = { options, source, filter, out: new LineOutput(io.stdout), anomalies: new AnomalyCounter(), note, pods, redactor: options.redact === null ? null : new Redactor(options.redact) };
+  const context: ViewContext = { options, source, filter, out: new LineOutput(io.stdout, source.format === 'live'), anomalies: new AnomalyCounter(), note, pods, redactor: options.redact === null ? null : new Redactor(options.redact), captureCounts };
   let code = 0;
   if (pairing !== null) code = await pairsView(context, pairing, gate, VERSION);
   else if (options.view === 'packets') await packetsView(context);
   else await exchangesView(context);
   await context.out.finish();
 
-  for (const s of sources) for (const w of s.warnings) io.stderr.write(`shadowdump: warning: ${s.name}: ${w.message}\n`);
+  for (const s of files) for (const w of s.warnings) io.stderr.write(`shadowdump: warning: ${s.name}: ${w.message}\n`);
   const decodeFailures = context.anomalies.entries().filter(([name]) => name.startsWith('decode.'));
   if (decodeFailures.length > 0) {
     const total = decodeFailures.reduce((sum, [, n]) => sum + n, 0);
@@ -128,12 +169,9 @@ async function exchangesView(context: ViewContext): Promise<void> {
   }
 }
 
-/** Parts of the command line that later releases fill in: refused clearly instead of ignored. */
+/** Combinations that cannot work: refused clearly instead of ignored. */
 function rejectUnavailable(options: CliOptions): void {
-  if (options.listInterfaces || options.interface !== null) {
-    throw new ShadowdumpError('usage', 'live capture (-i, -D) is not available in this release yet: read a capture file with -r FILE');
-  }
-  if (options.writeFile !== null) throw new UsageError('-w is not available in this release yet: capture with tcpdump -w and read it with -r');
+  rejectLiveMisuse(options);
   const pairing = options.view === 'pairs' || options.view === 'summary';
   if (options.json && options.view === 'packets') throw new UsageError('--json does not apply to --view packets (it prints tcpdump lines): use --view pairs or exchanges');
   if (!pairing) {
@@ -144,5 +182,7 @@ function rejectUnavailable(options: CliOptions): void {
   if (options.redact !== null && options.flowsDir !== null) throw new UsageError('--flows writes the raw streams, which --redact cannot mask: leave out one of them');
   if (options.harFile === '-') throw new UsageError('--har needs a file name (standard output carries the view): e.g. --har pairs.har');
   if (options.quiet && options.view !== 'pairs') throw new UsageError('-q applies to --view pairs (it leaves the message payloads out)');
-  if (options.readFiles.length === 0) throw new UsageError('nothing to read: give a capture with -r FILE (or -r - for standard input)');
+  if (options.readFiles.length === 0 && options.interface === null && !options.listInterfaces) {
+    throw new UsageError('nothing to read: give a capture with -r FILE (or -r - for standard input), or capture live with -i IFACE (-i any: every interface)');
+  }
 }

@@ -1,4 +1,5 @@
 import type { AnomalyCounter } from '../core/anomalies.js';
+import type { CaptureCounts } from '../core/capture-stats.js';
 import type { PodDirectory } from '../core/pod-directory.js';
 import type { Redactor } from '../render/redact.js';
 import type { AddressNames } from '../render/tcpdump/options.js';
@@ -20,6 +21,8 @@ export interface ViewContext {
   readonly pods: PodDirectory | null;
   /** --redact: applied to everything before it is shown or exported; null without it. */
   readonly redactor: Redactor | null;
+  /** A live capture's counters so far (final once the source has ended); absent for files. */
+  readonly captureCounts?: () => CaptureCounts;
 }
 
 /** Pod names in place of addresses, when a pod directory is known. */

@@ -15,6 +15,7 @@ export type ErrorCode =
   | 'capture-permission'
   | 'no-such-interface'
   | 'libpcap-missing'
+  | 'capture-failed'
   | 'output-failed'
   | 'pods-unavailable';
 

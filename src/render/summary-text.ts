@@ -4,6 +4,7 @@
  * the NDJSON `{"type":"summary"}` record. Pure formatting over numbers gathered elsewhere
  * (shadow/route-stats.ts, the correlator, the pipeline's counters).
  */
+import type { CaptureCounts } from '../core/capture-stats.js';
 import type { CorrelatorStats } from '../shadow/correlate.js';
 import type { LatencySummary, RouteStatsSummary, RouteSummary } from '../shadow/route-stats.js';
 import { VERDICTS } from '../shadow/verdict.js';
@@ -17,6 +18,8 @@ export interface RunSummary extends RouteStatsSummary {
   readonly anomalies: ReadonlyArray<readonly [string, number]>;
   /** What the readers could not read and why (a file cut mid-packet, unknown blocks); empty when all was read. */
   readonly skipped?: readonly string[];
+  /** Live capture only: the kernel's counters and shadowdump's own drops (not yet rendered). */
+  readonly capture?: CaptureCounts;
 }
 
 export interface SummaryTextOptions {
