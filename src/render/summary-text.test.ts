@@ -206,3 +206,13 @@ describe('summaryRecord', () => {
     expect(ndjsonLine(record)).toMatch(/^[\x20-\x7e]*$/);
   });
 });
+
+describe('live capture counters', () => {
+  it('one Capture line, and the counters in the record', () => {
+    const capture = { captured: 1000, receivedByFilter: 1010, droppedByKernel: 10, droppedByInterface: 0, droppedByAnalysis: 5 };
+    const s: RunSummary = { ...summary, capture };
+    expect(summaryLines(s)).toContain('Capture: 1000 captured, 1010 received by filter, 10 dropped by kernel, 5 not analysed (the analysis fell behind)');
+    expect(summaryRecord(s).capture).toEqual(capture);
+    expect(summaryLines(summary).some((l) => l.startsWith('Capture:'))).toBe(false);
+  });
+});

@@ -18,7 +18,7 @@ export interface RunSummary extends RouteStatsSummary {
   readonly anomalies: ReadonlyArray<readonly [string, number]>;
   /** What the readers could not read and why (a file cut mid-packet, unknown blocks); empty when all was read. */
   readonly skipped?: readonly string[];
-  /** Live capture only: the kernel's counters and shadowdump's own drops (not yet rendered). */
+  /** Live capture only: the kernel's counters and shadowdump's own drops. */
   readonly capture?: CaptureCounts;
 }
 
@@ -89,6 +89,14 @@ function totalsLines(s: RunSummary, maxAnomalies: number): string[] {
     lines.push(`Anomalies: ${shown.join(', ')}${rest > 0 ? `, and ${rest} more` : ''}`);
   }
   for (const why of s.skipped ?? []) lines.push(`Skipped: ${printable(why)}`);
+  const live = s.capture;
+  if (live !== undefined) {
+    lines.push(
+      `Capture: ${live.captured} captured, ${live.receivedByFilter} received by filter, ${live.droppedByKernel} dropped by kernel` +
+        (live.droppedByInterface > 0 ? `, ${live.droppedByInterface} dropped by interface` : '') +
+        (live.droppedByAnalysis > 0 ? `, ${live.droppedByAnalysis} not analysed (the analysis fell behind)` : ''),
+    );
+  }
   if (s.foldedPairs > 0) lines.push(`Routes: ${s.foldedPairs} pairs of routes beyond the route limit are under (other routes)`);
   return lines;
 }
@@ -154,6 +162,7 @@ export function summaryRecord(summary: RunSummary): Record<string, unknown> {
     correlation: { ...summary.correlation },
     anomalies,
     skipped: summary.skipped ?? [],
+    ...(summary.capture === undefined ? {} : { capture: { ...summary.capture } }),
     foldedPairs: summary.foldedPairs,
     routes: summary.routes.map((r) => ({
       route: r.key,
