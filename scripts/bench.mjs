@@ -5,7 +5,7 @@
 //   npm run bench                          # 3M-packet capture (made on first run; needs root)
 //   npm run bench -- --packets 3000000 --big 30000000
 //                                          # also checks memory on a 10x larger capture
-//   npm run bench -- --only packets|exchanges|pairs
+//   npm run bench -- --only packets|exchanges|pairs|tui|live
 //
 // Peak memory is the maximum resident set size GNU time reports for each process.
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -121,4 +121,17 @@ if (only === null || only === 'pairs') {
   // Issue target: >= 10x faster than tshark, peak < 256 MB and flat as the capture grows.
   compare('pairs view (NDJSON)', 'pairs', '--view pairs --json', ['--view', 'pairs', '--json']);
   compare('summary only', 'summary lines', '--view summary', ['--view', 'summary']);
+}
+
+if (only === 'tui') {
+  // Issue target: 100,000 pairs scroll as smoothly as 10. Reducer and drawing time per key press
+  // with 100,000 pairs of this capture loaded (scripts/bench-tui.mjs; add --tmux there for the
+  // real binary in a terminal).
+  execFileSync(process.execPath, ['--expose-gc', join(root, 'scripts/bench-tui.mjs'), '--capture', capture], { stdio: 'inherit' });
+}
+
+if (only === 'live') {
+  // Issue target: no more drops than tcpdump; the highest rate without drops (scripts/bench-live.mjs
+  // replays this capture with tcpreplay --topspeed onto a veth in a namespace; needs root).
+  execFileSync(process.execPath, [join(root, 'scripts/bench-live.mjs'), '--capture', capture], { stdio: 'inherit' });
 }

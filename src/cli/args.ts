@@ -43,6 +43,10 @@ export interface CliOptions {
   readonly podsFile: string | null;
   /** --k8s: read the pod list from kubectl now. */
   readonly k8s: boolean;
+  /** --tui / --no-tui; null: the TUI when stdout is a terminal and the view is pairs. */
+  readonly tui: boolean | null;
+  /** --max-pairs N: pairs the TUI keeps (the oldest go first, counted); null: its default. */
+  readonly maxPairs: number | null;
   /** --redact[=NAMES]: mask credential headers (and NAMES) everywhere; null without it. */
   readonly redact: readonly string[] | null;
 }
@@ -75,9 +79,11 @@ const USAGE = `Usage: shadowdump [-r FILE]... [-i IFACE] [-w FILE] [-c COUNT] [-
                   [--key HEADER] [--shadow-suffix SUFFIX] [--shadow-dst HOST|IP|IP:PORT|CIDR]...
                   [--ignore-header NAME]... [--ignore-json-path PATH]... [--window SECONDS]
                   [--fail-on CONDITION[,CONDITION]]... [--pods FILE | --k8s] [--redact[=HEADER,...]]
+                  [--tui|--no-tui] [--max-pairs N]
                   [EXPRESSION...]
        shadowdump -D
 
+  --tui, --no-tui         the interactive view (the default for pairs on a terminal), or text
   --view pairs (default)  each mirrored request: primary and shadow side by side, verdict, differences
   --view exchanges        one line per HTTP request and response
   --view packets          one line per packet, as tcpdump prints it
@@ -112,6 +118,8 @@ export function parseArgs(argv: readonly string[]): CliOptions {
   let podsFile: string | null = null;
   let k8s = false;
   let redact: string[] | null = null;
+  let tui: boolean | null = null;
+  let maxPairs: number | null = null;
   let listInterfaces = false;
   let help = false;
   let version = false;
@@ -159,6 +167,18 @@ export function parseArgs(argv: readonly string[]): CliOptions {
         case '--k8s':
           k8s = true;
           break;
+        case '--tui':
+          tui = true;
+          break;
+        case '--no-tui':
+          tui = false;
+          break;
+        case '--max-pairs': {
+          let value: string;
+          [value, i] = takeValue(name, inline, i);
+          maxPairs = positiveInteger('--max-pairs', value);
+          break;
+        }
         case '--redact':
           // Only an attached value (--redact=x-api-key): a next word could be the filter expression.
           redact = [...(redact ?? []), ...inline.split(',').map((v) => v.trim()).filter((v) => v !== '')];
@@ -265,5 +285,7 @@ export function parseArgs(argv: readonly string[]): CliOptions {
     podsFile,
     k8s,
     redact,
+    tui,
+    maxPairs,
   };
 }

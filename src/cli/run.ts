@@ -93,6 +93,12 @@ interface ViewRun {
 }
 
 /** The views over an open source; resolves to the exit code. */
+/** The interactive view: asked for with --tui, or the pairs view on a terminal unless --no-tui. */
+function wantsTui(options: CliOptions, io: CliIo): boolean {
+  if (options.tui !== null) return options.tui;
+  return options.view === 'pairs' && !options.json && io.stdout === process.stdout && process.stdout.isTTY === true;
+}
+
 async function runViews({ options, source, files, filter, pods, pairing, gate, captureCounts }: ViewRun, io: CliIo): Promise<number> {
   // Only -w: the capture thread writes, nothing is analysed.
   if (source.format === 'live' && !analysing(options)) return 0;
@@ -100,7 +106,11 @@ async function runViews({ options, source, files, filter, pods, pairing, gate, c
   const note = (line: string): void => void io.stderr.write(`${line}\n`);
   const context: ViewContext = { options, source, filter, out: new LineOutput(io.stdout, source.format === 'live'), anomalies: new AnomalyCounter(), note, pods, redactor: options.redact === null ? null : new Redactor(options.redact), captureCounts };
   let code = 0;
-  if (pairing !== null) code = await pairsView(context, pairing, gate, VERSION);
+  if (pairing !== null && wantsTui(options, io)) {
+    // Loaded only here: piped runs never pay for ink and React.
+    const { tuiView } = await import('./tui-view.js');
+    code = await tuiView(context, pairing, gate, VERSION, { maxPairs: options.maxPairs ?? undefined });
+  } else if (pairing !== null) code = await pairsView(context, pairing, gate, VERSION);
   else if (options.view === 'packets') await packetsView(context);
   else await exchangesView(context);
   await context.out.finish();
@@ -181,6 +191,9 @@ function rejectUnavailable(options: CliOptions): void {
   if (options.flowsDir !== null && options.view === 'packets') throw new UsageError('--flows writes reassembled streams: use it alone or with --view pairs, exchanges or summary, not --view packets');
   if (options.redact !== null && options.flowsDir !== null) throw new UsageError('--flows writes the raw streams, which --redact cannot mask: leave out one of them');
   if (options.harFile === '-') throw new UsageError('--har needs a file name (standard output carries the view): e.g. --har pairs.har');
+  if (options.tui === true && options.view !== 'pairs') throw new UsageError(`--tui shows the pairs: drop --view ${options.view} (or --tui)`);
+  if (options.tui === true && options.json) throw new UsageError('--tui and --json do not go together: --json prints NDJSON for scripts');
+  if (options.maxPairs !== null && options.tui === false) throw new UsageError('--max-pairs bounds the TUI: drop it with --no-tui');
   if (options.quiet && options.view !== 'pairs') throw new UsageError('-q applies to --view pairs (it leaves the message payloads out)');
   if (options.readFiles.length === 0 && options.interface === null && !options.listInterfaces) {
     throw new UsageError('nothing to read: give a capture with -r FILE (or -r - for standard input), or capture live with -i IFACE (-i any: every interface)');
