@@ -25,7 +25,7 @@ export interface PairRun {
  */
 export function analyzePairs(source: CaptureSource, options: PairsOptions = {}): PairRun {
   let done: PairReport[] = [];
-  const analyzer = new PairAnalyzer((r) => done.push(r), options.pairing, options.onOther);
+  const analyzer = new PairAnalyzer((r) => done.push(r), { ...options.pairing, anomalies: options.anomalies }, options.onOther);
   async function* batches(): AsyncIterable<readonly PairReport[]> {
     let clock = -Infinity;
     for await (const exchanges of analyzeExchanges(source, options)) {

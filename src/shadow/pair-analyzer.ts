@@ -3,6 +3,7 @@
  * id (correlate.ts), compares the two answers (compare.ts), learns per-route noise (noise.ts)
  * and decides the verdict (verdict.ts). Synchronous and pure: packet time comes in by advance().
  */
+import type { AnomalyCounter } from '../core/anomalies.js';
 import type { Micros } from '../core/time.js';
 import type { Exchange } from '../http/types.js';
 import { DEFAULT_SHADOW_SUFFIX } from './classify.js';
@@ -17,6 +18,8 @@ export interface PairAnalyzerOptions {
   readonly compare?: CompareOptions;
   /** A path is probable noise once it differed in `ratio` of at least `minPairs` pairs of its route. */
   readonly noise?: { readonly minPairs?: number; readonly ratio?: number };
+  /** Where bounds hit while comparing are counted (`http.decode-limit`: a body decoded only in part). */
+  readonly anomalies?: AnomalyCounter;
 }
 
 export class PairAnalyzer {
@@ -70,9 +73,15 @@ export class PairAnalyzer {
     // Only whole answers are compared: a gap would show up as a difference the services never made.
     const compared = primary !== null && shadow !== null && primary.response !== null && shadow.response !== null && primary.complete && shadow.complete;
     const found = compared ? compareExchanges(primary, shadow, this.options.compare).differences : [];
+    if (compared) this.countDecodeLimits([primary, shadow]);
     // Only compared pairs teach the noise detector what usually differs on this route.
     const differences = compared ? this.markNoise(routeKey(route), found) : [];
     return { pair, route, differences, ...verdictOf(pair, found) };
+  }
+
+  /** Bodies are decoded lazily, by the comparison: this is where a decompression bomb meets its bound. */
+  private countDecodeLimits(legs: readonly Exchange[]): void {
+    for (const e of legs) if (e.response?.body.decodeProblem === 'limit') this.options.anomalies?.add('http.decode-limit');
   }
 
   /** Records the differences under their route and flags the ones that differ in nearly every pair. */

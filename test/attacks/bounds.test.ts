@@ -1,0 +1,88 @@
+/**
+ * Bounds under attack, through the real binary: each hostile capture is generated here (never
+ * committed), analysed by the full pipeline (`--view summary --json`), and must finish with exit
+ * 0, resident memory under 256 MB, and a summary that names the bound it hit.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { endlessChunked, gzipBomb, hugeHeaders, sharedRequestId, synFlood } from '../helpers/attack-captures.js';
+import { REPO_ROOT } from '../helpers/captures.js';
+
+const BIN = join(REPO_ROOT, 'dist/cli/main.js');
+const dir = mkdtempSync(join(tmpdir(), 'shadowdump-attacks-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const MEMORY_LIMIT_MB = 256;
+
+interface Summary {
+  readonly exchanges: number;
+  readonly pairs: number;
+  readonly verdicts: Record<string, number>;
+  readonly correlation: Record<string, number>;
+  readonly anomalies: Record<string, number>;
+}
+
+/** Runs the binary as users do (its #! line) under GNU time: exit code, peak RSS, the summary record. */
+function analyse(capture: string): { code: number | null; peakMb: number; summary: Summary; stderr: string } {
+  const timeFile = join(dir, 'time.txt');
+  const r = spawnSync('/usr/bin/time', ['-f', '%M', '-o', timeFile, BIN, '--view', 'summary', '--json', '-r', capture], { encoding: 'utf8', maxBuffer: 1 << 26 });
+  const peakMb = Number(readFileSync(timeFile, 'utf8').trim().split('\n').pop()) / 1024;
+  return { code: r.status, peakMb, summary: JSON.parse(r.stdout) as Summary, stderr: r.stderr };
+}
+
+describe('hostile captures finish, bounded, and say which bound they hit', () => {
+  it('1,000,000 half-open connections (SYN flood)', async () => {
+    const file = join(dir, 'syn-flood.pcap');
+    await synFlood(file, 1_000_000);
+    const { code, peakMb, summary } = analyse(file);
+    expect(code).toBe(0);
+    expect(peakMb).toBeLessThan(MEMORY_LIMIT_MB);
+    expect(summary.anomalies['tcp.limit-connections']).toBeGreaterThan(0);
+    expect(summary.exchanges).toBe(0);
+  }, 120_000);
+
+  it('one chunked body that never ends (128 MB of chunks)', async () => {
+    const file = join(dir, 'endless.pcap');
+    await endlessChunked(file, 128);
+    const { code, peakMb, summary } = analyse(file);
+    expect(code).toBe(0);
+    expect(peakMb).toBeLessThan(MEMORY_LIMIT_MB);
+    expect(summary.anomalies['http.body-limit']).toBe(1);
+    expect(summary.exchanges).toBe(1);
+  }, 120_000);
+
+  it('a 1 GiB gzip bomb answered by primary and shadow', async () => {
+    const file = join(dir, 'bomb.pcap');
+    await gzipBomb(file, 1 << 30);
+    const { code, peakMb, summary } = analyse(file);
+    expect(code).toBe(0);
+    expect(peakMb).toBeLessThan(MEMORY_LIMIT_MB);
+    expect(summary.anomalies['http.decode-limit']).toBe(2);
+    // Identical bombs: cut at the decode limit, so their wire bytes are compared, and they agree.
+    expect(summary.verdicts.match).toBe(1);
+  }, 120_000);
+
+  it('100,000 requests sharing one x-request-id', async () => {
+    const file = join(dir, 'shared-id.pcap');
+    await sharedRequestId(file, 100_000);
+    const { code, peakMb, summary } = analyse(file);
+    expect(code).toBe(0);
+    expect(peakMb).toBeLessThan(MEMORY_LIMIT_MB);
+    expect(summary.exchanges).toBe(100_000);
+    expect(summary.correlation.fullGroups).toBeGreaterThan(1000);
+  }, 120_000);
+
+  it('10 MB of request headers', async () => {
+    const file = join(dir, 'headers.pcap');
+    await hugeHeaders(file, 10);
+    const { code, peakMb, summary } = analyse(file);
+    expect(code).toBe(0);
+    expect(peakMb).toBeLessThan(MEMORY_LIMIT_MB);
+    expect(summary.anomalies['http.parse-error.HPE_HEADER_OVERFLOW']).toBe(1);
+    // The request after the huge one is still found.
+    expect(summary.exchanges).toBeGreaterThanOrEqual(1);
+  }, 120_000);
+});
