@@ -154,7 +154,8 @@ describe('the TUI on the lab capture (tmux, 120x40)', () => {
     await t.waitFor(done, 'the capture to be read');
     expect(t.pane('#{alternate_on}')).toBe('1');
     await t.press('j', 'Enter', 'Tab', 'q');
-    const after = await t.waitFor((l) => l.some((x) => x.startsWith('EXIT=')), 'the binary to exit');
+    // The line after EXIT= is stty's report: wait for it too (a loaded machine prints it later).
+    const after = await t.waitFor((l) => l.some((x) => /^-?(echo|icanon)\b/.test(x)), 'the binary to exit and stty to report');
     expect(after[0]).toBe('BEFORE-TUI');
     expect(after).toContain('EXIT=0');
     expect(after).toContainEqual(expect.stringMatching(/^echo icanon$/));
@@ -178,7 +179,7 @@ describe('the TUI on the lab capture (tmux, 120x40)', () => {
     const node = spawnSync('pgrep', ['-P', t.pane('#{pane_pid}')], { encoding: 'utf8' }).stdout.trim().split('\n')[0];
     expect(Number(node)).toBeGreaterThan(0);
     process.kill(Number(node), 'SIGTERM');
-    const after = await t.waitFor((l) => l.some((x) => x.startsWith('EXIT=')), 'the binary to exit');
+    const after = await t.waitFor((l) => l.some((x) => /^-?(echo|icanon)\b/.test(x)), 'the binary to exit and stty to report');
     expect(after).toContain('EXIT=0');
     expect(after).toContainEqual(expect.stringMatching(/^echo icanon$/));
     expect(t.pane('#{alternate_on} #{cursor_flag}')).toBe('0 1');
@@ -294,7 +295,8 @@ describe('the TUI on a capture full of terminal escape sequences', () => {
     expect(drawn.match(/\x1b[^[]|\x1b\[[0-9;]*[^0-9;m]/g)).toBeNull();
     expect(drawn).not.toMatch(/[\x00-\x09\x0b-\x1a\x1c-\x1f\x7f-\x9f]/);
     await t.press('q');
-    const after = await t.waitFor((l) => l.some((x) => x.startsWith('EXIT=')), 'the binary to exit');
+    // The line after EXIT= is stty's report: wait for it too (a loaded machine prints it later).
+    const after = await t.waitFor((l) => l.some((x) => /^-?(echo|icanon)\b/.test(x)), 'the binary to exit and stty to report');
     expect(after[0]).toBe('BEFORE-TUI');
     expect(after).toContain('EXIT=0');
   });
