@@ -9,7 +9,7 @@ import { PacketPrinter } from '../render/tcpdump/packet-printer.js';
 import { summaryLines, summaryRecord, type RunSummary } from '../render/summary-text.js';
 import { TimestampFormatter } from '../render/tcpdump/timestamp.js';
 import { evaluateGate, GATE_EXIT_CODE, type GateCondition } from '../shadow/gate.js';
-import type { PairAnalyzerOptions } from '../shadow/pair-analyzer.js';
+import type { PairAnalyzer, PairAnalyzerOptions } from '../shadow/pair-analyzer.js';
 import { RouteStats } from '../shadow/route-stats.js';
 import { parseShadowDestination } from '../shadow/shadow-destination.js';
 import type { CliOptions } from './args.js';
@@ -89,20 +89,29 @@ export async function pairsView(context: ViewContext, pairing: PairAnalyzerOptio
     await har?.close();
   }
 
+  return finishPairs(context, { routes, analyzer: run.analyzer, packets, gate, print: options.summary || options.view === 'summary' });
+}
+
+/** What every pairs run ends with (text or TUI): the summary when asked for, then the --fail-on gate. Resolves to the exit code. */
+export function finishPairs(
+  context: ViewContext,
+  run: { readonly routes: RouteStats; readonly analyzer: PairAnalyzer; readonly packets: number; readonly gate: readonly GateCondition[]; readonly print: boolean },
+): number {
+  const { options, out, anomalies, source } = context;
   const summary: RunSummary = {
-    ...routes.summary(),
+    ...run.routes.summary(),
     correlation: run.analyzer.correlation,
     exchanges: run.analyzer.exchanges,
-    packets,
+    packets: run.packets,
     anomalies: anomalies.entries(),
     skipped: source.warnings.map((w) => w.message),
     capture: context.captureCounts?.(),
   };
-  if (options.summary || options.view === 'summary') {
+  if (run.print) {
     if (options.json) out.line(ndjsonLine(summaryRecord(summary)));
     else for (const line of summaryLines(summary)) out.line(line);
   }
-  const failed = evaluateGate(gate, summary);
+  const failed = evaluateGate(run.gate, summary);
   for (const reason of failed) context.note(`shadowdump: --fail-on ${reason}`);
   return failed.length > 0 ? GATE_EXIT_CODE : 0;
 }

@@ -8,14 +8,12 @@
 import { getHeapStatistics } from 'node:v8';
 import { UsageError } from '../core/errors.js';
 import { analyzePairs } from '../pipeline/pairs.js';
-import { ndjsonLine } from '../render/exchange-json.js';
 import { FlowFileWriter } from '../render/flow-files.js';
 import { HarWriter } from '../render/har.js';
 import { PacketLineRecorder } from '../render/packet-lines.js';
-import { summaryLines, summaryRecord, type RunSummary } from '../render/summary-text.js';
 import { PacketPrinter } from '../render/tcpdump/packet-printer.js';
 import { TimestampFormatter } from '../render/tcpdump/timestamp.js';
-import { evaluateGate, GATE_EXIT_CODE, type GateCondition } from '../shadow/gate.js';
+import type { GateCondition } from '../shadow/gate.js';
 import type { PairAnalyzerOptions } from '../shadow/pair-analyzer.js';
 import { RouteStats } from '../shadow/route-stats.js';
 import type { StreamSink } from '../tcp/types.js';
@@ -25,6 +23,7 @@ import { unpairedRow } from '../tui/model/other-rows.js';
 import { pairEntry } from '../tui/model/pair-entry.js';
 import { DEFAULT_STORE_LIMITS, type StoreLimits } from '../tui/state/pair-store.js';
 import { initialState } from '../tui/state/state.js';
+import { finishPairs } from './pairs-view.js';
 import { addressNames, type ViewContext } from './view-context.js';
 
 /** How often the counters and the routes table are recomputed while reading (it sorts every route). */
@@ -160,19 +159,5 @@ export async function tuiView(context: ViewContext, pairing: PairAnalyzerOptions
   await ui.exited;
   if (failure !== null) throw failure;
 
-  const summary: RunSummary = {
-    ...routes.summary(),
-    correlation: run.analyzer.correlation,
-    exchanges: run.analyzer.exchanges,
-    packets,
-    anomalies: anomalies.entries(),
-    skipped: source.warnings.map((w) => w.message),
-  };
-  if (options.summary) {
-    if (options.json) context.out.line(ndjsonLine(summaryRecord(summary)));
-    else for (const line of summaryLines(summary)) context.out.line(line);
-  }
-  const failed = evaluateGate(gate, summary);
-  for (const reason of failed) context.note(`shadowdump: --fail-on ${reason}`);
-  return failed.length > 0 ? GATE_EXIT_CODE : 0;
+  return finishPairs(context, { routes, analyzer: run.analyzer, packets, gate, print: options.summary });
 }
