@@ -37,7 +37,9 @@ export type CaptureStop = 'limit' | 'budget' | 'gap' | null;
 export class BodyCollector {
   private wire = 0;
   private kept = 0;
-  private parts: Buffer[] = [];
+  /** The bytes kept: one copy per add() (most bodies come in one). */
+  private part: Buffer | null = null;
+  private parts: Buffer[] | null = null;
   private stopped: CaptureStop = null;
   /** Bytes taken from the budget (given back by release()). */
   private reserved = 0;
@@ -59,7 +61,10 @@ export class BodyCollector {
       this.reserved += granted;
     }
     if (room > 0) {
-      this.parts.push(Buffer.from(bytes.subarray(0, room)));
+      const copy = Buffer.allocUnsafe(room);
+      copy.set(room === bytes.length ? bytes : bytes.subarray(0, room));
+      if (this.part === null) this.part = copy;
+      else (this.parts ??= [this.part]).push(copy);
       this.kept += room;
     }
   }
@@ -90,30 +95,37 @@ export class BodyCollector {
    * capture decodes it). `messageComplete` false: the body on the wire was cut (gap, close).
    */
   finish(contentEncoding: string | null, messageComplete: boolean, decodeLimit: number): BodyCapture {
-    const parts = this.parts;
-    const data = parts.length === 0 ? EMPTY : parts.length === 1 ? parts[0] : Buffer.concat(parts, this.kept);
-    this.parts = [];
-    const truncated = this.stopped !== null || !messageComplete;
-    if (contentEncoding === null) {
-      return { wireBytes: this.wire, data, truncated, contentEncoding, decoded: null, decodeProblem: null };
-    }
-    let memo: DecodeResult | null = null;
-    const decode = (): DecodeResult => {
-      memo ??= decodeContent(data, contentEncoding, !truncated, decodeLimit);
-      return memo;
-    };
-    return {
-      wireBytes: this.wire,
-      data,
-      truncated,
-      contentEncoding,
-      get decoded(): Buffer | null {
-        return decode().decoded;
-      },
-      get decodeProblem(): string | null {
-        return decode().problem;
-      },
-    };
+    const data = this.parts !== null ? Buffer.concat(this.parts, this.kept) : (this.part ?? EMPTY);
+    this.part = null;
+    this.parts = null;
+    return capture(this.wire, data, this.stopped !== null || !messageComplete, contentEncoding, decodeLimit);
   }
 }
 
+/** What finish() gives for a body that never had a byte or a gap (no collector needed). */
+export function emptyBody(contentEncoding: string | null, messageComplete: boolean, decodeLimit: number): BodyCapture {
+  return capture(0, EMPTY, !messageComplete, contentEncoding, decodeLimit);
+}
+
+function capture(wireBytes: number, data: Buffer, truncated: boolean, contentEncoding: string | null, decodeLimit: number): BodyCapture {
+  if (contentEncoding === null) {
+    return { wireBytes, data, truncated, contentEncoding, decoded: null, decodeProblem: null };
+  }
+  let memo: DecodeResult | null = null;
+  const decode = (): DecodeResult => {
+    memo ??= decodeContent(data, contentEncoding, !truncated, decodeLimit);
+    return memo;
+  };
+  return {
+    wireBytes,
+    data,
+    truncated,
+    contentEncoding,
+    get decoded(): Buffer | null {
+      return decode().decoded;
+    },
+    get decodeProblem(): string | null {
+      return decode().problem;
+    },
+  };
+}

@@ -1,9 +1,28 @@
 import type { HeaderList } from './types.js';
 
+/**
+ * `text.length === lower.length && text.toLowerCase() === lower`, where `lower` is already
+ * lowercase, without making the lowercase string when both are ASCII (every header name, every
+ * message). (The length test first, as header lookups always did: lowercasing changes the
+ * length only outside Latin-1, which wire text never is.)
+ */
+export function lowerEquals(text: string, lower: string): boolean {
+  if (text.length !== lower.length) return false;
+  for (let i = 0; i < lower.length; i++) {
+    const c = text.charCodeAt(i);
+    const l = lower.charCodeAt(i);
+    if (c === l || (l >= 0x61 && l <= 0x7a && c === l - 0x20)) continue;
+    // Outside ASCII, lowercasing has its own rules (U+212A KELVIN SIGN is "k"): ask it.
+    if (c >= 0x80 || l >= 0x80) return text.toLowerCase() === lower;
+    return false;
+  }
+  return true;
+}
+
 /** First value of a header (name compared case-insensitively), or null. */
 export function headerValue(headers: HeaderList, name: string): string | null {
   const lower = name.toLowerCase();
-  for (const [k, v] of headers) if (k.length === lower.length && k.toLowerCase() === lower) return v;
+  for (let i = 0; i < headers.length; i++) if (lowerEquals(headers[i][0], lower)) return headers[i][1];
   return null;
 }
 
@@ -11,7 +30,10 @@ export function headerValue(headers: HeaderList, name: string): string | null {
 export function joinedHeader(headers: HeaderList, name: string): string | null {
   const lower = name.toLowerCase();
   let out: string | null = null;
-  for (const [k, v] of headers) if (k.length === lower.length && k.toLowerCase() === lower) out = out === null ? v : `${out}, ${v}`;
+  for (let i = 0; i < headers.length; i++) {
+    const [k, v] = headers[i];
+    if (lowerEquals(k, lower)) out = out === null ? v : `${out}, ${v}`;
+  }
   return out;
 }
 

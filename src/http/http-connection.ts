@@ -2,7 +2,7 @@ import type { AnomalyCounter } from '../core/anomalies.js';
 import type { Direction } from '../core/flow.js';
 import type { Micros } from '../core/time.js';
 import type { Connection, EndReason } from '../tcp/types.js';
-import { BodyBudget, BodyCollector } from './body-capture.js';
+import { BodyBudget, BodyCollector, type CaptureStop } from './body-capture.js';
 import { DirectionReader, type ReaderHost } from './direction-reader.js';
 import type { HttpLimits } from './limits.js';
 import type {
@@ -180,7 +180,7 @@ export class HttpConnection implements ReaderHost {
 
   private newEntry(head: RequestHead): PendingExchange {
     if (this.queue.length >= Math.max(1, this.limits.maxPendingRequests)) this.evictOldest();
-    const entry = new PendingExchange(this.nextIndex++, head, new BodyCollector(this.limits.maxBodyBytes, this.budget));
+    const entry = new PendingExchange(this.nextIndex++, head);
     this.queue.push(entry);
     return entry;
   }
@@ -214,13 +214,21 @@ export class HttpConnection implements ReaderHost {
     while (this.queue.length > 0 && (all || this.queue[0].ready)) {
       const e = this.queue.shift() as PendingExchange;
       e.release();
-      for (const body of [e.reqBody, e.respBody]) {
-        // Capture limits hit: the body is kept cut (`truncated`), its wire count stays exact.
-        if (body?.stop === 'limit') this.anomalies.add('http.body-limit');
-        else if (body?.stop === 'budget') this.anomalies.add('http.body-budget');
-      }
+      // Capture limits hit: the body is kept cut (`truncated`), its wire count stays exact.
+      if (e.reqBody !== null) this.countCaptureStop(e.reqBody.stop);
+      if (e.respBody !== null) this.countCaptureStop(e.respBody.stop);
       this.emit(e.toExchange(this.conn, this.swapped, this.limits.maxDecodedBytes));
     }
+  }
+
+  /** A collector for a message body (made on its first byte or gap). */
+  private newBody(): BodyCollector {
+    return new BodyCollector(this.limits.maxBodyBytes, this.budget);
+  }
+
+  private countCaptureStop(stop: CaptureStop): void {
+    if (stop === 'limit') this.anomalies.add('http.body-limit');
+    else if (stop === 'budget') this.anomalies.add('http.body-budget');
   }
 
   /** A response that was cut short: it ends here, incomplete, and frees a held request stream. */
@@ -246,16 +254,26 @@ export class HttpConnection implements ReaderHost {
       this.interimTarget = null;
       if (!afterResync && t.resp === null && !t.abandoned) return t;
     }
-    const waiting = this.queue.filter((e) => e.resp === null && !e.abandoned);
-    if (waiting.length === 0) return null;
     if (!afterResync) {
-      const head = waiting[0];
+      // The oldest waiting request (and the next one, for the pipelining evidence).
+      const queue = this.queue;
+      let i = 0;
+      while (i < queue.length && (queue[i].resp !== null || queue[i].abandoned)) i++;
+      if (i === queue.length) return null;
+      const head = queue[i];
       if (head.req.start > start + CAUSALITY_SLACK) return null;
       // Evidence of pipelining, taken only while in sync: the next request went out before
       // this response (to the previous one) started.
-      if (waiting.length > 1 && waiting[1].req.start < start) this.pipelined = true;
+      for (i++; i < queue.length; i++) {
+        const next = queue[i];
+        if (next.resp !== null || next.abandoned) continue;
+        if (next.req.start < start) this.pipelined = true;
+        break;
+      }
       return head;
     }
+    const waiting = this.queue.filter((e) => e.resp === null && !e.abandoned);
+    if (waiting.length === 0) return null;
     const eligible = waiting.filter((e) => e.req.start <= start + CAUSALITY_SLACK);
     if (eligible.length === 0) return null;
     const pick = this.pipelined ? eligible[0] : eligible[eligible.length - 1];
@@ -288,12 +306,13 @@ export class HttpConnection implements ReaderHost {
         return head.method === 'CONNECT';
       },
       onBody: (bytes: Buffer): void => {
-        this.reqCurrent?.reqBody.add(bytes);
+        const e = this.reqCurrent;
+        if (e) (e.reqBody ??= this.newBody()).add(bytes);
       },
       onBodyGap: (length: number): void => {
         const e = this.reqCurrent;
         if (!e) return;
-        e.reqBody.gap(length);
+        (e.reqBody ??= this.newBody()).gap(length);
         e.reqWhole = false;
         e.incomplete('gap-in-request-body');
       },
@@ -348,7 +367,7 @@ export class HttpConnection implements ReaderHost {
         const target = this.chooseTarget(head.start);
         if (isInterim(head.status)) {
           if (target) {
-            target.interim.push({ status: head.status, at: head.start });
+            target.addInterim(head.status, head.start);
             this.interimTarget = target;
             this.respCurrent = { kind: 'interim', entry: target };
           } else {
@@ -362,7 +381,6 @@ export class HttpConnection implements ReaderHost {
           return false;
         }
         target.resp = head;
-        target.respBody = new BodyCollector(this.limits.maxBodyBytes, this.budget);
         this.respCurrent = { kind: 'final', entry: target };
         const method = target.req.method;
         if (head.status === 101) {
@@ -377,12 +395,12 @@ export class HttpConnection implements ReaderHost {
       },
       onBody: (bytes: Buffer): void => {
         const t = this.respCurrent;
-        if (t?.kind === 'final') t.entry.respBody?.add(bytes);
+        if (t?.kind === 'final') (t.entry.respBody ??= this.newBody()).add(bytes);
       },
       onBodyGap: (length: number): void => {
         const t = this.respCurrent;
         if (t?.kind !== 'final') return;
-        t.entry.respBody?.gap(length);
+        (t.entry.respBody ??= this.newBody()).gap(length);
         t.entry.respWhole = false;
         t.entry.incomplete('gap-in-response-body');
       },
@@ -431,7 +449,7 @@ export class HttpConnection implements ReaderHost {
           if (!target) {
             this.orphan(head.status);
           } else if (isInterim(head.status)) {
-            target.interim.push({ status: head.status, at: head.start });
+            target.addInterim(head.status, head.start);
             target.respBytes += abort.bytes;
             target.incomplete(reason);
           } else {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { HttpParseError } from './errors.js';
 import { DEFAULT_HTTP_LIMITS } from './limits.js';
-import { MessageParser, type MessageAbort, type MessageEnd, type MessageHead, type MessageKind, type MessageSink } from './message-parser.js';
+import { MessageParser, setFastHeadParsing, type MessageAbort, type MessageEnd, type MessageHead, type MessageKind, type MessageSink } from './message-parser.js';
 import type { HeaderList } from './types.js';
 
 type Event =
@@ -129,6 +129,22 @@ describe('MessageParser', () => {
     const many = 'GET /x HTTP/1.1\r\nHost: h\r\n\r\n'.repeat(100) + 'GET /last HTTP/1.1\r\nHo';
     expect(p.feed(b(many), 1, 1)).toEqual({ kind: 'done' });
     expect(events.filter((e) => e.e === 'end')).toHaveLength(100);
+  });
+
+  it("keeps the library's own head limit off after a message (it would count earlier bodies in the next head)", () => {
+    for (const fast of [true, false]) {
+      setFastHeadParsing(fast);
+      const { p, events } = parser('request');
+      // A body that fills most of one execute() call, then a head of 20 KB over three feeds:
+      // the library would count 64 KB + 18 KB against its 80 KB and fail the second feed.
+      const body = 'x'.repeat(63 * 1024);
+      const head = `GET /next HTTP/1.1\r\nX-Big: ${'y'.repeat(20 * 1024)}\r\n\r\n`;
+      const stream = b(`POST /big HTTP/1.1\r\nContent-Length: ${body.length}\r\n\r\n${body}${head}`);
+      const cuts = [0, stream.length - 10 * 1024, stream.length - 2 * 1024, stream.length];
+      for (let i = 1; i < cuts.length; i++) expect(p.feed(stream.subarray(cuts[i - 1], cuts[i]), i, i)).toEqual({ kind: 'done' });
+      expect(events.filter((e) => e.e === 'end')).toHaveLength(2);
+    }
+    setFastHeadParsing(true);
   });
 
   it('skips gaps inside bodies of known length and keeps sync', () => {

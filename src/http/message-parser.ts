@@ -2,6 +2,7 @@ import type { EndReason } from '../tcp/types.js';
 import type { Micros } from '../core/time.js';
 import { methods } from 'http-parser-js';
 import { HttpParseError } from './errors.js';
+import { FastHeadReader, versionText } from './fast-head.js';
 import type { HttpLimits } from './limits.js';
 import {
   createParser,
@@ -107,6 +108,21 @@ const STRICT_TARGET = /^(?:\/|\*$|[A-Za-z][A-Za-z0-9+.-]*:\/\/)/;
 /** A status line cut after its code. */
 const PARTIAL_STATUS = /^HTTP\/(\d)\.(\d) (\d{3})(?: (.*))?/;
 
+const CR = 0x0d;
+const LF = 0x0a;
+const HEAD_END = Buffer.from('\r\n\r\n', 'latin1');
+
+/**
+ * Whether MessageParser reads well-formed heads itself (see MessageParser.fastMessage) instead
+ * of handing every byte to http-parser-js. On by default; tests switch it off to compare the
+ * two, message by message, on generated traffic and on every capture.
+ */
+let fastHeads = true;
+
+export function setFastHeadParsing(on: boolean): void {
+  fastHeads = on;
+}
+
 /**
  * One HTTP/1.x message stream (one direction of one connection) over one http-parser-js
  * instance, in the spirit of undici's client-h1 wrapper: the parser's loose ends become typed
@@ -136,6 +152,11 @@ export class MessageParser {
   private msgStartTime: Micros = 0;
   private headDelivered = false;
   private stopRequested = false;
+  /** Set by fastMessage when the sink stopped parsing after the message it read. */
+  private fastStopped = false;
+  private readonly startState: 'REQUEST_LINE' | 'RESPONSE_LINE';
+  /** Reads plain heads for the fast path (and keeps the last one: the next mostly repeats it). */
+  private readonly headReader: FastHeadReader;
 
   constructor(
     kind: MessageKind,
@@ -144,6 +165,8 @@ export class MessageParser {
   ) {
     this.kind = kind;
     this.type = kind === 'request' ? 'REQUEST' : 'RESPONSE';
+    this.startState = kind === 'request' ? 'REQUEST_LINE' : 'RESPONSE_LINE';
+    this.headReader = new FastHeadReader(kind);
     this.parser = createParser(this.type);
     const parser = this.parser;
     parser[K_ON_HEADERS_COMPLETE] = (...args: unknown[]) => this.headersComplete(args);
@@ -178,6 +201,21 @@ export class MessageParser {
       if (this.msgStart < 0 && !this.headDelivered) this.findStart(off, chunk.length);
       const sliceEnd = Math.min(chunk.length, off + SLICE);
       this.sliceEnd = sliceEnd;
+      if (fastHeads) {
+        // Whole well-formed messages first; the library takes over from where this stops.
+        off = this.fastMessages(chunk, off, sliceEnd);
+        if (this.fastStopped) {
+          this.fastStopped = false;
+          this.pos = this.base + off;
+          this.resetParser();
+          return { kind: 'stopped', offset: off };
+        }
+        if (off >= sliceEnd) {
+          const overflow = this.checkBounds(this.base + off);
+          if (overflow) return this.fail(overflow, off);
+          continue;
+        }
+      }
       this.inExecute = true;
       let result: number | Error;
       try {
@@ -280,6 +318,111 @@ export class MessageParser {
   /** Forget any message in progress (without reporting it): used when entering resync. */
   reset(): void {
     this.resetParser();
+  }
+
+  // --- fast path -------------------------------------------------------------------------
+  //
+  // Most messages are plain: a start line, "Name: value" lines, CRLF line ends, and a body
+  // framed by one Content-Length, by "Transfer-Encoding: chunked", or by nothing. Reading such
+  // a head line by line through http-parser-js costs a string, a regular expression and a few
+  // closures per line; FastHeadReader reads it from the bytes, and mostly only compares them
+  // with the previous head. The sink sees exactly what the library path would give it (same
+  // calls, heads, byte counts, times, offsets): anything this path is not sure about (obs-fold,
+  // bare LF or lone CR, a header line the library would drop, several or odd Content-Length or
+  // Transfer-Encoding fields, Upgrade, a head that does not end within the slice) is left to
+  // the library, from the first byte of the message, so the library stays the reference.
+  // Chunked bodies and bodies that run to the close are left to it too, after the head.
+  // test/http/fast-path.test.ts compares the two paths on generated traffic cut at random
+  // points, with gaps, stops and every way a stream ends, and on every capture.
+
+  /** Reads whole messages from `off` while the parser is between messages; returns where it stopped. */
+  private fastMessages(chunk: Buffer, off: number, end: number): number {
+    const parser = this.parser;
+    while (off < end && !this.headDelivered && parser.state === this.startState && parser.line === '') {
+      const next = this.fastMessage(chunk, off, end);
+      if (next < 0) break;
+      off = next;
+      if (this.fastStopped) break;
+    }
+    return off;
+  }
+
+  /**
+   * One message from `off` (before `end`, the end of the slice): returns the offset after what
+   * it consumed, or -1 (nothing consumed) when the library should read it. When the body goes
+   * on past `end`, or is chunked, or runs to the close, the parser is left in the state the
+   * library would be in after the head (and the body bytes so far), and the library goes on.
+   */
+  private fastMessage(chunk: Buffer, off: number, end: number): number {
+    // Empty lines before a message are skipped, as the library does.
+    let p = off;
+    while (p < end) {
+      const b = chunk[p];
+      if (b === LF) p++;
+      else if (b === CR && p + 1 < end && chunk[p + 1] === LF) p += 2;
+      else break;
+    }
+    if (p >= end || chunk[p] === CR || this.msgStart !== this.base + p) return -1;
+    const reader = this.headReader;
+    // A head as long as the last one ends where that one did, mostly: try there first (the
+    // reader refuses a head with an empty line before its end, so a wrong guess cannot pass).
+    let headEnd = p + reader.lastLength;
+    if (!(reader.lastLength > 0 && headEnd <= end && chunk[headEnd - 1] === LF && chunk[headEnd - 2] === CR && chunk[headEnd - 3] === LF && chunk[headEnd - 4] === CR && reader.read(chunk, p, headEnd))) {
+      const h = chunk.indexOf(HEAD_END, p);
+      if (h < 0 || h + 4 > end) return -1;
+      headEnd = h + 4;
+      if (!reader.read(chunk, p, headEnd)) return -1;
+    }
+    const { status, headers, contentLength, chunked } = reader;
+
+    // The head, as headersComplete builds it.
+    const start = this.base + p;
+    const head: MessageHead =
+      this.kind === 'request'
+        ? { kind: 'request', method: reader.method, target: reader.target, version: reader.version, headers, start: this.msgStartTime, headBytes: headEnd - p, upgrade: false, whole: true }
+        : { kind: 'response', status, reason: reader.reason, version: reader.version, headers, start: this.msgStartTime, headBytes: headEnd - p, upgrade: false, whole: true };
+    this.headDelivered = true;
+    const skip = this.sink.onHead(head);
+    const bodyless = skip || (this.kind === 'response' && (status < 200 || status === 204 || status === 304));
+    if (!bodyless) {
+      const parser = this.parser;
+      if (chunked) {
+        parser.isChunked = true;
+        parser.body_bytes = null;
+        parser.state = 'BODY_CHUNKHEAD';
+        return headEnd;
+      }
+      if (contentLength < 0 && this.kind === 'response') {
+        // No length: the body runs to the close.
+        parser.state = 'BODY_RAW';
+        return headEnd;
+      }
+      if (contentLength > 0) {
+        const available = end - headEnd;
+        if (available < contentLength) {
+          if (available > 0) this.sink.onBody(chunk.subarray(headEnd, end));
+          parser.body_bytes = contentLength - available;
+          parser.state = 'BODY_SIZED';
+          return end;
+        }
+        this.sink.onBody(chunk.subarray(headEnd, headEnd + contentLength));
+        return this.fastComplete(start, headEnd + contentLength, end);
+      }
+    }
+    return this.fastComplete(start, headEnd, end);
+  }
+
+  /** The message that began at `start` (a stream position) ends at `at` in the chunk: as messageComplete. */
+  private fastComplete(start: number, at: number, end: number): number {
+    const endInfo: MessageEnd = { end: this.last, bytes: this.base + at - start, endedByClose: this.endedByClose };
+    this.msgStart = -1;
+    this.headDelivered = false;
+    if (this.sink.onEnd(endInfo)) {
+      this.fastStopped = true;
+      return at;
+    }
+    this.findStart(at, end);
+    return at;
   }
 
   // --- callbacks -------------------------------------------------------------------------
@@ -389,28 +532,15 @@ export class MessageParser {
   }
 
   private buildHead(info: ParserInfo, headBytes: number, whole: boolean): MessageHead {
-    const common: HeadCommon = {
-      version: `${info.versionMajor ?? 1}.${info.versionMinor ?? 1}`,
-      headers: pairHeaders(info.headers),
-      start: this.msgStartTime,
-      headBytes,
-      upgrade: info.upgrade === true,
-      whole,
-    };
+    const version = versionText(info.versionMajor ?? 1, info.versionMinor ?? 1);
+    const headers = pairHeaders(info.headers);
+    const start = this.msgStartTime;
+    const upgrade = info.upgrade === true;
     if (this.kind === 'request') {
-      return {
-        kind: 'request',
-        method: typeof info.method === 'string' ? info.method : String(info.method ?? ''),
-        target: info.url ?? '',
-        ...common,
-      };
+      const method = typeof info.method === 'string' ? info.method : String(info.method ?? '');
+      return { kind: 'request', method, target: info.url ?? '', version, headers, start, headBytes, upgrade, whole };
     }
-    return {
-      kind: 'response',
-      status: info.statusCode ?? 0,
-      reason: info.statusMessage ?? '',
-      ...common,
-    };
+    return { kind: 'response', status: info.statusCode ?? 0, reason: info.statusMessage ?? '', version, headers, start, headBytes, upgrade, whole };
   }
 
   /** The start line of the message in progress, when the parser got that far. */

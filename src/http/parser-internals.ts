@@ -85,8 +85,9 @@ export function createParser(type: ParserType): ParserInternals {
   const parser = new HTTPParser(type) as unknown as ParserInternals;
   // The library adds every byte consumed by an execute() call that ends inside a head, even
   // bytes of earlier pipelined messages, so its limit misfires on large chunks. We measure
-  // the head ourselves (MessageParser) and switch its own check off.
-  parser.maxHeaderSize = Number.MAX_SAFE_INTEGER;
+  // the head ourselves (MessageParser) and switch its own check off, for good: the library
+  // sets the field again after every message (nextRequest runs the constructor again).
+  Object.defineProperty(parser, 'maxHeaderSize', { get: () => Number.MAX_SAFE_INTEGER, set: () => undefined });
   // The library reads a chunk-size line with parseInt and takes garbage (NaN) for the last
   // chunk, silently swallowing what follows as trailers. Same state, with the size checked.
   parser.BODY_CHUNKHEAD = strictChunkHead;

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Exchange } from '../http/types.js';
 import { StartOrder } from './start-order.js';
@@ -21,5 +22,37 @@ describe('StartOrder', () => {
     order.add([5, 1, 4, 2, 3].map((t) => exchange(t)));
     expect(starts(order.release(10))).toEqual([1, 2]);
     expect(starts(order.drain())).toEqual([3, 4, 5]);
+  });
+});
+
+describe('StartOrder against sorting everything held at each release', () => {
+  it('releases the same exchanges in the same order for any arrival order, window and bound', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.array(fc.tuple(fc.nat({ max: 50 }), fc.nat({ max: 3 })), { maxLength: 12 }), { maxLength: 10 }),
+        fc.nat({ max: 30 }),
+        fc.integer({ min: 1, max: 8 }),
+        (batches, window, maxHeld) => {
+          const order = new StartOrder({ window, maxHeld });
+          let reference: Exchange[] = [];
+          const byStart = (a: Exchange, b: Exchange): number => a.timing.requestStart - b.timing.requestStart || a.connectionId - b.connectionId || a.index - b.index;
+          let now = 0;
+          let index = 0;
+          for (const batch of batches) {
+            const added = batch.map(([start, id]) => ({ ...exchange(now + start - 25, id), index: index++ }) as Exchange);
+            order.add(added);
+            reference.push(...added);
+            now += 10;
+            reference.sort(byStart);
+            let n = 0;
+            while (n < reference.length && (reference[n].timing.requestStart <= now - window || reference.length - n > maxHeld)) n++;
+            expect(order.release(now)).toEqual(reference.slice(0, n));
+            reference = reference.slice(n);
+          }
+          expect(order.drain()).toEqual(reference.sort(byStart));
+        },
+      ),
+      { numRuns: 500 },
+    );
   });
 });

@@ -10,6 +10,7 @@ export interface StartOrderLimits {
 
 export const DEFAULT_START_ORDER: StartOrderLimits = { window: 1_000_000, maxHeld: 2_000 };
 
+/** Request start, then connection and position: a total order (no two exchanges share the last two). */
 const byStart = (a: Exchange, b: Exchange): number => a.timing.requestStart - b.timing.requestStart || a.connectionId - b.connectionId || a.index - b.index;
 
 /**
@@ -18,33 +19,81 @@ const byStart = (a: Exchange, b: Exchange): number => a.timing.requestStart - b.
  * exchanges for a short window of packet time and releases them sorted by request start.
  * Bounded: an exchange slower than the window, or a flood past maxHeld, comes out late rather
  * than growing memory.
+ *
+ * The held exchanges stay sorted: each release sorts only what came since the last one (a batch
+ * is nearly in order already) and merges it in, instead of sorting everything held again.
  */
 export class StartOrder {
+  /** Held exchanges, sorted by byStart, from `first` on (released ones before it are dropped lazily). */
   private held: Exchange[] = [];
+  private first = 0;
+  /** Added since the last release, in arrival order. */
+  private incoming: Exchange[] = [];
 
   constructor(private readonly limits: StartOrderLimits = DEFAULT_START_ORDER) {}
 
   add(exchanges: readonly Exchange[]): void {
-    for (const e of exchanges) this.held.push(e);
+    for (const e of exchanges) this.incoming.push(e);
   }
 
   /** Exchanges that started before `now - window`, plus the earliest beyond maxHeld, in start order. */
   release(now: Micros): Exchange[] {
-    if (this.held.length === 0) return [];
-    this.held.sort(byStart);
-    let n = 0;
+    this.merge();
+    const held = this.held;
+    const count = held.length - this.first;
+    if (count === 0) return [];
     const horizon = now - this.limits.window;
-    while (n < this.held.length && (this.held[n].timing.requestStart <= horizon || this.held.length - n > this.limits.maxHeld)) n++;
+    const maxHeld = this.limits.maxHeld;
+    let n = 0;
+    while (n < count && (held[this.first + n].timing.requestStart <= horizon || count - n > maxHeld)) n++;
     if (n === 0) return [];
-    const out = this.held.slice(0, n);
-    this.held = this.held.slice(n);
+    const out = held.slice(this.first, this.first + n);
+    this.first += n;
+    if (this.first === held.length) {
+      this.held = [];
+      this.first = 0;
+    } else if (this.first >= 1024 && this.first * 2 >= held.length) {
+      this.held = held.slice(this.first);
+      this.first = 0;
+    }
     return out;
   }
 
   /** Everything still held, in start order (end of capture). */
   drain(): Exchange[] {
-    const out = this.held.sort(byStart);
+    this.merge();
+    const out = this.first === 0 ? this.held : this.held.slice(this.first);
     this.held = [];
+    this.first = 0;
     return out;
+  }
+
+  /** Sorts what came in and merges it into the held exchanges. */
+  private merge(): void {
+    const incoming = this.incoming;
+    if (incoming.length === 0) return;
+    this.incoming = [];
+    incoming.sort(byStart);
+    const held = this.held;
+    const first = this.first;
+    if (held.length === first) {
+      this.held = incoming;
+      this.first = 0;
+      return;
+    }
+    if (byStart(held[held.length - 1], incoming[0]) < 0) {
+      // Everything new starts after everything held (the usual case).
+      for (const e of incoming) held.push(e);
+      return;
+    }
+    const merged: Exchange[] = new Array<Exchange>(held.length - first + incoming.length);
+    let i = first;
+    let j = 0;
+    let k = 0;
+    while (i < held.length && j < incoming.length) merged[k++] = byStart(held[i], incoming[j]) <= 0 ? held[i++] : incoming[j++];
+    while (i < held.length) merged[k++] = held[i++];
+    while (j < incoming.length) merged[k++] = incoming[j++];
+    this.held = merged;
+    this.first = 0;
   }
 }
