@@ -14,7 +14,7 @@ import { runCli } from '../helpers/run-cli.js';
 import type { Frame } from '../../src/core/frame.js';
 import { microsApart, readCapture } from './frames.js';
 import { describeAsRoot, exclusive, exitCounts } from './netns.js';
-import { checkPairsAgainstTruth, readTruth, type PairRecord } from './truth.js';
+import { checkPairsAgainstTruth, readTruth, type PairRecord } from '../helpers/lab-truth.js';
 
 describeAsRoot('live capture in the lab (shadowdump -i eth0 -w beside tcpdump)', () => {
   const out = mkdtempSync(join(tmpdir(), 'shadowdump-live-lab-'));

@@ -5,51 +5,16 @@
  * the pod's eth0, the node bridge, `-i any` (with the app->sidecar loopback legs), the lossy
  * captures, and two captures merged (every packet seen twice).
  */
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { LAB_CAPTURES } from '../helpers/captures.js';
 import { runCli } from '../helpers/run-cli.js';
-
-interface TruthLine {
-  readonly backend: 'v1' | 'v2';
-  readonly request_id: string;
-  readonly status: number;
-  readonly body_bytes: number;
-  readonly server: string;
-  /** The retries capture: the sidecar's x-envoy-attempt-count on this request. */
-  readonly attempt_count?: number;
-}
-
-interface ExchangeRecord {
-  readonly src: string;
-  readonly dst: string;
-  readonly response: { readonly status: number; readonly bodyBytes: number } | null;
-}
-
-interface PairRecord {
-  readonly type: 'pair';
-  readonly id: string;
-  readonly verdict: string;
-  readonly hint: string | null;
-  readonly primary: ExchangeRecord | null;
-  readonly shadow: ExchangeRecord | null;
-  readonly related?: ExchangeRecord[];
-  readonly retries?: ExchangeRecord[];
-  readonly candidates?: ExchangeRecord[];
-  readonly diff: Array<{ path: string }>;
-}
+import { V1, V2, checkPairsAgainstTruth, expectedPairs, readTruth, type PairRecord, type TruthLine } from '../helpers/lab-truth.js';
 
 const LAB = join(LAB_CAPTURES, 'lab');
-const V1 = '10.233.75.11:80';
-const V2 = '10.233.75.13:80';
 
-function truth(stem: string): TruthLine[] {
-  return readFileSync(join(LAB, `${stem}.truth.ndjson`), 'utf8')
-    .split('\n')
-    .filter(Boolean)
-    .map((l) => JSON.parse(l) as TruthLine);
-}
+const truth = (stem: string): TruthLine[] => readTruth(join(LAB, `${stem}.truth.ndjson`));
+const checkAgainstTruth = (stem: string, pairs: readonly PairRecord[]): void => checkPairsAgainstTruth(truth(stem), pairs);
 
 async function records(args: readonly string[]): Promise<{ pairs: PairRecord[]; summary: Record<string, unknown>; code: number }> {
   const { code, stdout, stderr } = await runCli(['--json', '--summary', ...args]);
@@ -58,46 +23,6 @@ async function records(args: readonly string[]): Promise<{ pairs: PairRecord[]; 
   const summary = lines.at(-1) as Record<string, unknown>;
   expect(summary.type).toBe('summary');
   return { pairs: lines.slice(0, -1) as PairRecord[], summary, code };
-}
-
-/** What the backends say each pair must be: per id, v1's and v2's log lines. */
-function expectedPairs(stem: string): Map<string, { v1: TruthLine | undefined; v2: TruthLine | undefined }> {
-  const byId = new Map<string, { v1: TruthLine | undefined; v2: TruthLine | undefined }>();
-  for (const t of truth(stem)) {
-    if ((t.attempt_count ?? 1) > 1) continue; // retries: checked on their own
-    const entry = byId.get(t.request_id) ?? { v1: undefined, v2: undefined };
-    expect(entry[t.backend], `the lab logs each id once per backend (${t.request_id})`).toBeUndefined();
-    entry[t.backend] = t;
-    byId.set(t.request_id, entry);
-  }
-  return byId;
-}
-
-function checkAgainstTruth(stem: string, pairs: readonly PairRecord[]): void {
-  const expected = expectedPairs(stem);
-  const seen = new Set<string>();
-  for (const p of pairs) {
-    expect(seen.has(p.id), `one pair per id (${p.id})`).toBe(false);
-    seen.add(p.id);
-    const t = expected.get(p.id);
-    expect(t, `pair ${p.id} is in the backends' logs`).toBeDefined();
-    if (t === undefined) continue;
-    expect(p.primary?.dst, `primary of ${p.id} is the v1 leg`).toBe(V1);
-    expect(p.primary?.response?.status).toBe(t.v1?.status);
-    if (t.v2 === undefined) {
-      expect(p.verdict).toBe('shadow-missing');
-      expect(p.shadow).toBeNull();
-      continue;
-    }
-    expect(p.shadow?.dst, `shadow of ${p.id} is the v2 leg`).toBe(V2);
-    expect(p.shadow?.response?.status).toBe(t.v2.status);
-    const v1 = t.v1 as TruthLine;
-    if (v1.status < 500 && t.v2.status >= 500) expect(p.verdict).toBe('shadow-error');
-    else if (v1.status !== t.v2.status) expect(p.verdict).toBe('differ');
-    else expect(['match', 'differ']).toContain(p.verdict);
-    for (const leg of p.related ?? []) expect([V1, V2]).not.toContain(leg.dst);
-  }
-  expect([...expected.keys()].filter((id) => !seen.has(id)), 'ids the backends logged without a pair').toEqual([]);
 }
 
 describe('pairs match the backends’ logs', () => {
@@ -126,7 +51,7 @@ describe('pairs match the backends’ logs', () => {
 
   it('96-byte snaplen: the ids are cut off, so no pair is invented', async () => {
     const { pairs, summary } = await records(['-r', join(LAB, 'client-eth0-snap96.pcap')]);
-    const known = expectedPairs('client-eth0-snap96');
+    const known = expectedPairs(truth('client-eth0-snap96'));
     for (const p of pairs) expect(known.has(p.id)).toBe(true);
     expect((summary.correlation as { unkeyed: number }).unkeyed).toBeGreaterThan(0);
   });
@@ -139,7 +64,7 @@ describe('pairs match the backends’ logs', () => {
     expect(pairs.filter((p) => p.verdict === 'shadow-error').map((p) => p.shadow?.response?.status)).toEqual([503]);
     // Different bytes, same answer: /headers echoes the Host (with the mesh's suffix), and v2
     // compresses /gzip differently; the logs show the sizes apart, the decoded answers agree.
-    const logged = expectedPairs('client-eth0');
+    const logged = expectedPairs(truth('client-eth0'));
     const sizesApart = [...logged.entries()].filter(([, t]) => t.v1 !== undefined && t.v2 !== undefined && t.v1.status === t.v2.status && t.v1.body_bytes !== t.v2.body_bytes);
     expect(sizesApart.map(([, t]) => (t.v1 as unknown as { target: string }).target).sort()).toEqual(['/gzip', '/headers']);
     for (const [id] of sizesApart) expect(pairs.find((p) => p.id === id)?.verdict).toBe('match');
@@ -150,7 +75,7 @@ describe('pairs match the backends’ logs', () => {
 
     it('without --shadow-dst nothing says which leg is the shadow: ambiguous, with the hint, never a guess', async () => {
       const { pairs, summary } = await records(['-r', capture]);
-      const expected = expectedPairs('no-suffix');
+      const expected = expectedPairs(truth('no-suffix'));
       expect(pairs.map((p) => p.id).sort()).toEqual([...expected.keys()].sort());
       for (const p of pairs) {
         const t = expected.get(p.id);
