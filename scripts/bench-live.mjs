@@ -16,17 +16,10 @@
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { setInterval, clearInterval, setTimeout } from 'node:timers';
-import { fileURLToPath } from 'node:url';
+import { cli, option, root } from './bench-args.mjs';
 
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const args = process.argv.slice(2);
-const option = (name, fallback) => {
-  const i = args.indexOf(name);
-  return i === -1 ? fallback : args[i + 1];
-};
-const cli = join(root, 'dist/cli/main.js');
 const labFile = join(root, 'bench-data', 'lab-3000000.pcap');
 const captureFile = option('--capture', existsSync(labFile) ? labFile : join(root, 'captures', 'lab', 'client-eth0.pcap'));
 const loops = captureFile.endsWith('client-eth0.pcap') ? 1000 : 1;

@@ -17,17 +17,11 @@ process.env.NODE_ENV ??= 'production';
 process.env.FORCE_COLOR ??= '1';
 import { existsSync } from 'node:fs';
 import { EventEmitter } from 'node:events';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { args, option, root } from './bench-args.mjs';
 
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const dist = (path) => import(join(root, 'dist', path));
-const args = process.argv.slice(2);
-const option = (name, fallback) => {
-  const i = args.indexOf(name);
-  return i === -1 ? fallback : args[i + 1];
-};
 const wanted = Number(option('--pairs', '100000'));
 const columns = Number(option('--columns', '120'));
 const rows = Number(option('--rows', '40'));

@@ -11,20 +11,13 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { cli, option, root } from './bench-args.mjs';
 
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const args = process.argv.slice(2);
-const option = (name, fallback) => {
-  const i = args.indexOf(name);
-  return i === -1 ? fallback : args[i + 1];
-};
 const packets = Number(option('--packets', '3000000'));
 const bigPackets = option('--big', null);
 const only = option('--only', null);
 const dataDir = join(root, 'bench-data');
-const cli = join(root, 'dist/cli/main.js');
 
 function labCapture(count) {
   const file = join(dataDir, `lab-${count}.pcap`);
