@@ -1,7 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import type { CaptureCounts } from '../core/capture-stats.js';
 import { ShadowdumpError } from '../core/errors.js';
-import type { Frame, FrameBatch } from '../core/frame.js';
+import { clockBatch, type Frame, type FrameBatch } from '../core/frame.js';
 import type { SourceWarning } from '../core/warnings.js';
 import { DEFAULT_BATCH_FRAMES, STANDARD_MAX_SNAPLEN } from './limits.js';
 import { preferredDlt } from './live-link-type.js';
@@ -35,6 +35,12 @@ export interface LiveCaptureOptions {
 export const DEFAULT_LIVE_BUFFER_BYTES = 32 * 1024 * 1024;
 const DEFAULT_QUEUE_BYTES = 64 * 1024 * 1024;
 const DEFAULT_BLOCK_TIMEOUT_MS = 100;
+/**
+ * How far behind the wall clock packet time is taken to be when the capture thread reports in
+ * (every second, packets or not): packets reach us up to a block timeout after the kernel
+ * stamped them, plus however long a busy machine takes to schedule the capture thread.
+ */
+const CLOCK_LAG_MICROS = 2_000_000;
 
 /**
  * A live capture. Open it (the device is open when openLive resolves), drop privileges if
@@ -122,6 +128,11 @@ function liveSource(options: LiveCaptureOptions, opened: Extract<WorkerMessage, 
           finished = true;
           return;
         }
+        if (message.kind === 'stats') {
+          // Packet time moves on while the link is quiet: idle connections close and pairs settle.
+          yield clockBatch(Date.now() * 1000 - CLOCK_LAG_MICROS);
+          continue;
+        }
         if (message.kind !== 'records') continue;
         const chunk = message.chunk;
         for (let pos = 0; pos < chunk.byteLength; ) {
@@ -185,7 +196,11 @@ class Inbox {
   private receive(message: WorkerMessage): void {
     if (this.done) return;
     if (message.kind === 'stats' || message.kind === 'ended') this.counts = message.counts;
-    if (message.kind === 'stats') return;
+    // A report waiting unread says no more than the next one: keep one (a -w-only run reads none).
+    if (message.kind === 'stats' && this.waiting === null && this.queue.at(-1)?.kind === 'stats') {
+      this.queue[this.queue.length - 1] = message;
+      return;
+    }
     if (message.kind === 'ended') {
       this.done = true;
       if (message.error === null) this.settle.resolve(message.counts);

@@ -18,5 +18,18 @@ export interface Frame {
   readonly interfaceId: number;
 }
 
-/** Frames travel in batches: one await per batch keeps async overhead off the per-packet path. */
-export type FrameBatch = readonly Frame[];
+/**
+ * Frames travel in batches: one await per batch keeps async overhead off the per-packet path.
+ * A live source also says, in a batch of its own, how far packet time has got while the link
+ * is quiet (`clock`, Unix microseconds): without it, idle connections, exchanges held for
+ * ordering and pairs waiting to settle would wait for the next packet, however long that is.
+ */
+export type FrameBatch = Batch<Frame>;
+
+/** Items in capture order, and with `clock`, how far packet time has got past them. */
+export type Batch<T> = readonly T[] & { readonly clock?: number };
+
+/** A batch of nothing that only moves packet time on to `clock`. */
+export function clockBatch<T>(clock: number): Batch<T> {
+  return Object.assign([], { clock });
+}

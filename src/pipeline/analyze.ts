@@ -1,5 +1,6 @@
 import { AnomalyCounter } from '../core/anomalies.js';
 import { frameMicros, type Micros } from '../core/time.js';
+import type { Batch } from '../core/frame.js';
 import type { CaptureSource } from '../capture/source.js';
 import { HttpExchangeBuilder, type HttpLimits } from '../http/index.js';
 import type { Exchange } from '../http/types.js';
@@ -25,7 +26,7 @@ export interface AnalyzeOptions extends Pick<PacketStreamOptions, 'onBatch'> {
  * exchanges in the order their requests began (see StartOrder); at the end of the capture the
  * streams are flushed and the rest come out.
  */
-export async function* analyzeExchanges(source: CaptureSource, options: AnalyzeOptions = {}): AsyncIterable<readonly Exchange[]> {
+export async function* analyzeExchanges(source: CaptureSource, options: AnalyzeOptions = {}): AsyncIterable<Batch<Exchange>> {
   const anomalies = options.anomalies ?? new AnomalyCounter();
   let done: Exchange[] = [];
   const http = new HttpExchangeBuilder((e) => done.push(e), options.http, anomalies);
@@ -38,10 +39,17 @@ export async function* analyzeExchanges(source: CaptureSource, options: AnalyzeO
       last = frameMicros(packet.frame);
       reassembler.addPacket(packet, last);
     }
+    if (batch.clock !== undefined && batch.clock > last) {
+      last = batch.clock;
+      reassembler.advanceTime(last);
+    }
     order.add(done);
     done = [];
     const ready = order.release(last);
-    if (ready.length > 0) yield ready;
+    // A quiet live capture: the stages after this one move on in packet time too, to the
+    // start time before which every exchange has come out.
+    if (batch.clock !== undefined) yield Object.assign(ready, { clock: order.horizon(last) });
+    else if (ready.length > 0) yield ready;
   }
   reassembler.finish(last);
   order.add(done);

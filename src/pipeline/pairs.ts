@@ -21,7 +21,7 @@ export interface PairRun {
  * Packets -> exchanges -> pairs. The correlator's clock is the start of the latest exchange
  * handed to it: exchanges come out in start order about a second behind the capture, so a pair
  * settles only after the legs that started with it (loopback and inbound legs, retries) had
- * their chance to arrive.
+ * their chance to arrive. A quiet live capture moves the clock on without exchanges.
  */
 export function analyzePairs(source: CaptureSource, options: PairsOptions = {}): PairRun {
   let done: PairReport[] = [];
@@ -33,6 +33,7 @@ export function analyzePairs(source: CaptureSource, options: PairsOptions = {}):
         analyzer.add(e);
         if (e.timing.requestStart > clock) clock = e.timing.requestStart;
       }
+      if (exchanges.clock !== undefined && exchanges.clock > clock) clock = exchanges.clock;
       analyzer.advance(clock);
       if (done.length > 0) {
         yield done;

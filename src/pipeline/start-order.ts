@@ -36,13 +36,18 @@ export class StartOrder {
     for (const e of exchanges) this.incoming.push(e);
   }
 
+  /** At packet time `now`, exchanges that started before this have been released (bar the ones slower than the window). */
+  horizon(now: Micros): Micros {
+    return now - this.limits.window;
+  }
+
   /** Exchanges that started before `now - window`, plus the earliest beyond maxHeld, in start order. */
   release(now: Micros): Exchange[] {
     this.merge();
     const held = this.held;
     const count = held.length - this.first;
     if (count === 0) return [];
-    const horizon = now - this.limits.window;
+    const horizon = this.horizon(now);
     const maxHeld = this.limits.maxHeld;
     let n = 0;
     while (n < count && (held[this.first + n].timing.requestStart <= horizon || count - n > maxHeld)) n++;
