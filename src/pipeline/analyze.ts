@@ -6,7 +6,8 @@ import type { Exchange } from '../http/types.js';
 import { TcpReassembler } from '../tcp/reassembler.js';
 import type { StreamSink } from '../tcp/types.js';
 import { FanOutSink } from './fan-out.js';
-import { packetStream, type PacketFilter, type PacketStreamOptions } from './packets.js';
+import type { DecodedPacket } from '../decode/types.js';
+import { eachPacket, type PacketFilter, type PacketStreamOptions } from './packets.js';
 import { StartOrder } from './start-order.js';
 
 export interface AnalyzeOptions extends Pick<PacketStreamOptions, 'onBatch'> {
@@ -33,11 +34,11 @@ export async function* analyzeExchanges(source: CaptureSource, options: AnalyzeO
   const reassembler = new TcpReassembler(sinks.length > 0 ? new FanOutSink([http, ...sinks]) : http, {}, anomalies);
   const order = new StartOrder();
   let last: Micros = 0;
-  for await (const batch of packetStream(source, { filter: options.filter, count: options.count, anomalies, onBatch: options.onBatch })) {
-    for (const packet of batch) {
-      last = frameMicros(packet.frame);
-      reassembler.addPacket(packet, last);
-    }
+  const feed = (packet: DecodedPacket): void => {
+    last = frameMicros(packet.frame);
+    reassembler.addPacket(packet, last);
+  };
+  for await (const _ of eachPacket(source, { filter: options.filter, count: options.count, anomalies, onBatch: options.onBatch }, feed)) {
     order.add(done);
     done = [];
     const ready = order.release(last);
