@@ -8,7 +8,7 @@ import type { StreamSink } from '../tcp/types.js';
 import { FanOutSink } from './fan-out.js';
 import type { DecodedPacket } from '../decode/types.js';
 import { eachPacket, type PacketFilter, type PacketStreamOptions } from './packets.js';
-import { StartOrder } from './start-order.js';
+import { EXCHANGE_STARTS, StartOrder } from './start-order.js';
 
 export interface AnalyzeOptions extends Pick<PacketStreamOptions, 'onBatch'> {
   readonly filter?: PacketFilter;
@@ -22,30 +22,35 @@ export interface AnalyzeOptions extends Pick<PacketStreamOptions, 'onBatch'> {
 }
 
 /**
- * The one place that wires the stages: packets -> TCP reassembly -> HTTP exchanges. Yields
- * exchanges in the order their requests began (see StartOrder); at the end of the capture the
- * streams are flushed and the rest come out.
+ * The one place that wires the stages: packets -> TCP reassembly -> HTTP exchanges. Each
+ * exchange goes to `onExchange` as soon as it is complete (its response over), in that order;
+ * the packet time reached is yielded after each batch of packets. At the end of the capture
+ * the streams are flushed: the last exchanges come before the generator ends.
  */
-export async function* analyzeExchanges(source: CaptureSource, options: AnalyzeOptions = {}): AsyncIterable<readonly Exchange[]> {
+export async function* completeExchanges(source: CaptureSource, options: AnalyzeOptions, onExchange: (e: Exchange) => void): AsyncIterable<Micros> {
   const anomalies = options.anomalies ?? new AnomalyCounter();
-  let done: Exchange[] = [];
-  const http = new HttpExchangeBuilder((e) => done.push(e), options.http, anomalies);
+  const http = new HttpExchangeBuilder(onExchange, options.http, anomalies);
   const sinks = options.streamSinks ?? [];
   const reassembler = new TcpReassembler(sinks.length > 0 ? new FanOutSink([http, ...sinks]) : http, {}, anomalies);
-  const order = new StartOrder();
   let last: Micros = 0;
   const feed = (packet: DecodedPacket): void => {
     last = frameMicros(packet.frame);
     reassembler.addPacket(packet, last);
   };
-  for await (const _ of eachPacket(source, { filter: options.filter, count: options.count, anomalies, onBatch: options.onBatch }, feed)) {
-    order.add(done);
-    done = [];
-    const ready = order.release(last);
+  for await (const _ of eachPacket(source, { filter: options.filter, count: options.count, anomalies, onBatch: options.onBatch }, feed)) yield last;
+  reassembler.finish(last);
+}
+
+/**
+ * The exchanges of completeExchanges in the order their requests began (see StartOrder), in
+ * batches; at the end of the capture the rest come out.
+ */
+export async function* analyzeExchanges(source: CaptureSource, options: AnalyzeOptions = {}): AsyncIterable<readonly Exchange[]> {
+  const order = new StartOrder(EXCHANGE_STARTS);
+  for await (const now of completeExchanges(source, options, (e) => order.add(e))) {
+    const ready = order.release(now);
     if (ready.length > 0) yield ready;
   }
-  reassembler.finish(last);
-  order.add(done);
   const rest = order.drain();
   if (rest.length > 0) yield rest;
 }
