@@ -26,7 +26,7 @@ import { exchangeLine } from '../render/exchange-text.js';
 import { FlowFileWriter } from '../render/flow-files.js';
 import { PacketPrinter } from '../render/tcpdump/packet-printer.js';
 import { TimestampFormatter } from '../render/tcpdump/timestamp.js';
-import { roleFromHost } from '../shadow/classify.js';
+import { roleFromHost, type Role } from '../shadow/classify.js';
 import { parseArgs, usageText, type CliOptions } from './args.js';
 import { LineOutput } from './output.js';
 import { analysing, finishCapture, openInterface, printInterfaces, rejectLiveMisuse, type LiveIo } from './live.js';
@@ -205,6 +205,24 @@ const RECORD_STARTS: StartOrdering<HeldRecord> = {
   start: (r) => r.start,
 };
 
+/** roleFromHost, remembered for the hosts seen last (a capture has a few, each in thousands of exchanges). */
+class HostRoles {
+  private readonly known = new Map<string, Role>();
+
+  of(host: string | null): Role {
+    if (host === null) return roleFromHost(null);
+    let role = this.known.get(host);
+    if (role === undefined) {
+      if (this.known.size >= MAX_HOSTS_REMEMBERED) this.known.clear();
+      role = roleFromHost(host);
+      this.known.set(host, role);
+    }
+    return role;
+  }
+}
+
+const MAX_HOSTS_REMEMBERED = 256;
+
 /**
  * NDJSON, one record per exchange in request-start order. A record depends on its exchange
  * alone, so it is written as soon as the exchange completes and only its bytes wait for their
@@ -214,9 +232,10 @@ async function exchangeRecords(context: ViewContext, analysis: AnalyzeOptions): 
   const { out } = context;
   const lines = new HeldLines();
   const order = new StartOrder(RECORD_STARTS);
+  const roles = new HostRoles();
   const hold = (raw: Exchange): void => {
     const e = redacted(context, raw);
-    order.add({ start: e.timing.requestStart, connectionId: e.connectionId, index: e.index, line: lines.keep(exchangeJson(e, roleFromHost(e.request.host))) });
+    order.add({ start: e.timing.requestStart, connectionId: e.connectionId, index: e.index, line: lines.keep(exchangeJson(e, roles.of(e.request.host))) });
   };
   const write = (records: readonly HeldRecord[]): void => {
     for (const r of records) {
