@@ -3,6 +3,9 @@
  * bytes until its turn; the general path orders the exchanges first and writes them after.
  * Both must give the same bytes, on every capture (and with -c, which stops mid-capture).
  */
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { allCaptures } from '../../test/helpers/captures.js';
@@ -23,11 +26,13 @@ class Collect extends Writable {
   }
 }
 
-async function viewOutput(args: readonly string[]): Promise<string> {
+async function output(args: readonly string[]): Promise<string> {
   const stdout = new Collect();
-  await run(['--view', 'exchanges', '--json', ...args], { stdout, stderr: new Collect() });
+  await run(args, { stdout, stderr: new Collect() });
   return stdout.text;
 }
+
+const viewOutput = (args: readonly string[]): Promise<string> => output(['--view', 'exchanges', '--json', ...args]);
 
 async function generalPath(file: string, count?: number): Promise<string> {
   let text = '';
@@ -46,6 +51,21 @@ describe('--view exchanges --json against ordering exchanges first', () => {
       records += expected.split('\n').length - 1;
     }
     expect(records).toBeGreaterThan(1000);
+  });
+
+  it('prints nothing with --flows DIR alone (no view), and writes the same flows as with the view', async () => {
+    const file = allCaptures()[0];
+    const [alone, withView] = [mkdtempSync(join(tmpdir(), 'flows-')), mkdtempSync(join(tmpdir(), 'flows-'))];
+    try {
+      expect(await output(['--flows', alone, '-r', file])).toBe('');
+      await output(['--view', 'exchanges', '--flows', withView, '-r', file]);
+      const files = readdirSync(withView).sort();
+      expect(files.length).toBeGreaterThan(0);
+      expect(readdirSync(alone).sort()).toEqual(files);
+      for (const f of files) expect(readFileSync(join(alone, f)).equals(readFileSync(join(withView, f))), f).toBe(true);
+    } finally {
+      for (const d of [alone, withView]) rmSync(d, { recursive: true, force: true });
+    }
   });
 
   it('gives the same records when -c stops the capture early', async () => {

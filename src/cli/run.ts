@@ -166,10 +166,16 @@ async function exchangesView(context: ViewContext): Promise<void> {
   const flows = options.flowsDir === null ? null : new FlowFileWriter(options.flowsDir);
   const analysis: AnalyzeOptions = { filter, count: options.count, anomalies, streamSinks: flows ? [flows] : [] };
   try {
-    await (options.json ? exchangeRecords(context, analysis) : exchangeLines(context, analysis));
+    if (options.view !== 'exchanges') await analyseOnly(context, analysis);
+    else await (options.json ? exchangeRecords(context, analysis) : exchangeLines(context, analysis));
   } finally {
     flows?.close();
   }
+}
+
+/** Side outputs alone (`--flows DIR` without a view): the analysis runs, nothing is printed. */
+async function analyseOnly(context: ViewContext, analysis: AnalyzeOptions): Promise<void> {
+  for await (const _ of completeExchanges(context.source, analysis, () => undefined));
 }
 
 /** What the exchanges view asks of the redactor, if any. */
@@ -235,7 +241,7 @@ async function exchangeRecords(context: ViewContext, analysis: AnalyzeOptions): 
   const roles = new HostRoles();
   const hold = (raw: Exchange): void => {
     const e = redacted(context, raw);
-    order.add({ start: e.timing.requestStart, connectionId: e.connectionId, index: e.index, line: lines.keep(exchangeJson(e, roles.of(e.request.host))) });
+    order.add({ start: raw.timing.requestStart, connectionId: raw.connectionId, index: raw.index, line: lines.keep(exchangeJson(e, roles.of(e.request.host))) });
   };
   const write = (records: readonly HeldRecord[]): void => {
     for (const r of records) {
