@@ -6,7 +6,11 @@ import { openCapture } from '../capture/open-capture.js';
 import { mergeSources } from '../capture/merge.js';
 import type { CaptureSource } from '../capture/source.js';
 import { compileFilter } from '../decode/filter/index.js';
-import { analyzeExchanges } from '../pipeline/analyze.js';
+import { analyzeExchanges, completeExchanges, type AnalyzeOptions } from '../pipeline/analyze.js';
+import { StartOrder, type StartOrdering } from '../pipeline/start-order.js';
+import type { Exchange } from '../http/types.js';
+import type { Micros } from '../core/time.js';
+import { HeldLines, type HeldLine } from '../render/held-lines.js';
 import { packetStream } from '../pipeline/packets.js';
 import { exchangeJson } from '../render/exchange-json.js';
 import { parseGate, type GateCondition } from '../shadow/gate.js';
@@ -22,7 +26,7 @@ import { exchangeLine } from '../render/exchange-text.js';
 import { FlowFileWriter } from '../render/flow-files.js';
 import { PacketPrinter } from '../render/tcpdump/packet-printer.js';
 import { TimestampFormatter } from '../render/tcpdump/timestamp.js';
-import { roleFromHost } from '../shadow/classify.js';
+import { roleFromHost, type Role } from '../shadow/classify.js';
 import { parseArgs, usageText, type CliOptions } from './args.js';
 import { LineOutput } from './output.js';
 import { analysing, finishCapture, openInterface, printInterfaces, rejectLiveMisuse, type LiveIo } from './live.js';
@@ -158,25 +162,99 @@ async function packetsView(context: ViewContext): Promise<void> {
 
 /** `--view exchanges` (and `--flows DIR`): reassembled streams, HTTP exchanges as lines or NDJSON. */
 async function exchangesView(context: ViewContext): Promise<void> {
-  const { options, source, filter, out, anomalies } = context;
-  const names = addressNames(context);
+  const { options, filter, anomalies } = context;
   const flows = options.flowsDir === null ? null : new FlowFileWriter(options.flowsDir);
-  const printExchanges = options.view === 'exchanges';
-  const stamps = new TimestampFormatter(options.timestamps);
+  const analysis: AnalyzeOptions = { filter, count: options.count, anomalies, streamSinks: flows ? [flows] : [] };
   try {
-    for await (const batch of analyzeExchanges(source, { filter, count: options.count, anomalies, streamSinks: flows ? [flows] : [] })) {
-      if (!printExchanges) continue;
-      for (const raw of batch) {
-        const e = context.redactor === null ? raw : context.redactor.exchange(raw);
-        if (options.json) out.line(exchangeJson(e, roleFromHost(e.request.host)));
-        else out.line(exchangeLine(e, stamps.formatMicros(e.timing.requestStart), names));
-      }
-      await out.pace();
-      if (out.isClosed) break;
-    }
+    if (options.view !== 'exchanges') await analyseOnly(context, analysis);
+    else await (options.json ? exchangeRecords(context, analysis) : exchangeLines(context, analysis));
   } finally {
     flows?.close();
   }
+}
+
+/** Side outputs alone (`--flows DIR` without a view): the analysis runs, nothing is printed. */
+async function analyseOnly(context: ViewContext, analysis: AnalyzeOptions): Promise<void> {
+  for await (const _ of completeExchanges(context.source, analysis, () => undefined));
+}
+
+/** What the exchanges view asks of the redactor, if any. */
+function redacted(context: ViewContext, e: Exchange): Exchange {
+  return context.redactor === null ? e : context.redactor.exchange(e);
+}
+
+/** Text lines, one per exchange in request-start order (timestamps may depend on the line before). */
+async function exchangeLines(context: ViewContext, analysis: AnalyzeOptions): Promise<void> {
+  const { options, out } = context;
+  const names = addressNames(context);
+  const stamps = new TimestampFormatter(options.timestamps);
+  for await (const batch of analyzeExchanges(context.source, analysis)) {
+    for (const raw of batch) {
+      const e = redacted(context, raw);
+      out.line(exchangeLine(e, stamps.formatMicros(e.timing.requestStart), names));
+    }
+    await out.pace();
+    if (out.isClosed) break;
+  }
+}
+
+/** An NDJSON record written as its exchange completed, waiting for its turn in request-start order. */
+interface HeldRecord {
+  readonly start: Micros;
+  readonly connectionId: number;
+  readonly index: number;
+  readonly line: HeldLine;
+}
+
+const RECORD_STARTS: StartOrdering<HeldRecord> = {
+  compare: (a, b) => a.start - b.start || a.connectionId - b.connectionId || a.index - b.index,
+  start: (r) => r.start,
+};
+
+/** roleFromHost, remembered for the hosts seen last (a capture has a few, each in thousands of exchanges). */
+class HostRoles {
+  private readonly known = new Map<string, Role>();
+
+  of(host: string | null): Role {
+    if (host === null) return roleFromHost(null);
+    let role = this.known.get(host);
+    if (role === undefined) {
+      if (this.known.size >= MAX_HOSTS_REMEMBERED) this.known.clear();
+      role = roleFromHost(host);
+      this.known.set(host, role);
+    }
+    return role;
+  }
+}
+
+const MAX_HOSTS_REMEMBERED = 256;
+
+/**
+ * NDJSON, one record per exchange in request-start order. A record depends on its exchange
+ * alone, so it is written as soon as the exchange completes and only its bytes wait for their
+ * turn (see HeldLines): the exchanges themselves die young instead of being held.
+ */
+async function exchangeRecords(context: ViewContext, analysis: AnalyzeOptions): Promise<void> {
+  const { out } = context;
+  const lines = new HeldLines();
+  const order = new StartOrder(RECORD_STARTS);
+  const roles = new HostRoles();
+  const hold = (raw: Exchange): void => {
+    const e = redacted(context, raw);
+    order.add({ start: raw.timing.requestStart, connectionId: raw.connectionId, index: raw.index, line: lines.keep(exchangeJson(e, roles.of(e.request.host))) });
+  };
+  const write = (records: readonly HeldRecord[]): void => {
+    for (const r of records) {
+      lines.writeTo(r.line, out.lines);
+      out.endLine();
+    }
+  };
+  for await (const { now } of completeExchanges(context.source, analysis, hold)) {
+    write(order.release(now));
+    await out.pace();
+    if (out.isClosed) return;
+  }
+  write(order.drain());
 }
 
 /** Combinations that cannot work: refused clearly instead of ignored. */

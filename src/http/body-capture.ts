@@ -107,8 +107,13 @@ export function emptyBody(contentEncoding: string | null, messageComplete: boole
   return capture(0, EMPTY, !messageComplete, contentEncoding, decodeLimit);
 }
 
+/** Bodies with no bytes and no Content-Encoding (most requests, 204s, HEAD answers): shared, frozen (nothing changes a capture). */
+const NO_BODY: BodyCapture = Object.freeze({ wireBytes: 0, data: EMPTY, truncated: false, contentEncoding: null, decoded: null, decodeProblem: null });
+const NO_BODY_CUT: BodyCapture = Object.freeze({ ...NO_BODY, truncated: true });
+
 function capture(wireBytes: number, data: Buffer, truncated: boolean, contentEncoding: string | null, decodeLimit: number): BodyCapture {
   if (contentEncoding === null) {
+    if (wireBytes === 0 && data.length === 0) return truncated ? NO_BODY_CUT : NO_BODY;
     return { wireBytes, data, truncated, contentEncoding, decoded: null, decodeProblem: null };
   }
   let memo: DecodeResult | null = null;

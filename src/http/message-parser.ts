@@ -94,6 +94,9 @@ export type FeedResult =
 
 export type GapResult = 'kept-sync' | 'lost-sync' | 'stopped';
 
+/** Every feed of a chunk that is all parsed ends so: one frozen result, not one per packet. */
+const DONE: FeedResult = Object.freeze({ kind: 'done' });
+
 /** Bytes given to http-parser-js per execute() call: bounds a partial head line between limit checks. */
 const SLICE = 64 * 1024;
 
@@ -111,6 +114,8 @@ const PARTIAL_STATUS = /^HTTP\/(\d)\.(\d) (\d{3})(?: (.*))?/;
 const CR = 0x0d;
 const LF = 0x0a;
 const HEAD_END = Buffer.from('\r\n\r\n', 'latin1');
+/** How far from the last head's length headNearLast looks for this head's end. */
+const HEAD_LENGTH_SLACK = 4;
 
 /**
  * Whether MessageParser reads well-formed heads itself (see MessageParser.fastMessage) instead
@@ -242,7 +247,7 @@ export class MessageParser {
     this.pos = this.base + chunk.length;
     this.chunk = null;
     parser.chunk = null;
-    return { kind: 'done' };
+    return DONE;
   }
 
   /**
@@ -364,10 +369,8 @@ export class MessageParser {
     }
     if (p >= end || chunk[p] === CR || this.msgStart !== this.base + p) return -1;
     const reader = this.headReader;
-    // A head as long as the last one ends where that one did, mostly: try there first (the
-    // reader refuses a head with an empty line before its end, so a wrong guess cannot pass).
-    let headEnd = p + reader.lastLength;
-    if (!(reader.lastLength > 0 && headEnd <= end && chunk[headEnd - 1] === LF && chunk[headEnd - 2] === CR && chunk[headEnd - 3] === LF && chunk[headEnd - 4] === CR && reader.read(chunk, p, headEnd))) {
+    let headEnd = this.headNearLast(chunk, p, end);
+    if (headEnd < 0) {
       const h = chunk.indexOf(HEAD_END, p);
       if (h < 0 || h + 4 > end) return -1;
       headEnd = h + 4;
@@ -410,6 +413,23 @@ export class MessageParser {
       }
     }
     return this.fastComplete(start, headEnd, end);
+  }
+
+  /**
+   * A head as long as the last one, give or take a few bytes (a Content-Length or a target with
+   * one more digit), ends about where that one did: reads the head ending at the nearest empty
+   * line there and returns its end, or -1 when there is none (nothing read). Exact: the reader
+   * refuses a head with an empty line before its end, so only the first empty line can pass.
+   */
+  private headNearLast(chunk: Buffer, p: number, end: number): number {
+    const reader = this.headReader;
+    const guess = p + reader.lastLength;
+    if (reader.lastLength === 0) return -1;
+    for (let d = 0; d <= HEAD_LENGTH_SLACK; d = d > 0 ? -d : 1 - d) {
+      const headEnd = guess + d;
+      if (headEnd <= end && headEnd - p >= 4 && chunk[headEnd - 1] === LF && chunk[headEnd - 2] === CR && chunk[headEnd - 3] === LF && chunk[headEnd - 4] === CR && reader.read(chunk, p, headEnd)) return headEnd;
+    }
+    return -1;
   }
 
   /** The message that began at `start` (a stream position) ends at `at` in the chunk: as messageComplete. */

@@ -7,8 +7,9 @@ import type { Exchange } from '../http/types.js';
 import { TcpReassembler } from '../tcp/reassembler.js';
 import type { StreamSink } from '../tcp/types.js';
 import { FanOutSink } from './fan-out.js';
-import { packetStream, type PacketFilter, type PacketStreamOptions } from './packets.js';
-import { StartOrder } from './start-order.js';
+import type { DecodedPacket } from '../decode/types.js';
+import { eachPacket, type PacketFilter, type PacketStreamOptions } from './packets.js';
+import { EXCHANGE_STARTS, StartOrder } from './start-order.js';
 
 export interface AnalyzeOptions extends Pick<PacketStreamOptions, 'onBatch'> {
   readonly filter?: PacketFilter;
@@ -21,38 +22,54 @@ export interface AnalyzeOptions extends Pick<PacketStreamOptions, 'onBatch'> {
   readonly streamSinks?: readonly StreamSink[];
 }
 
+/** Packet time after a batch; `quiet`: it moved on without packets (a quiet live capture's clock). */
+export interface PacketTime {
+  readonly now: Micros;
+  readonly quiet: boolean;
+}
+
 /**
- * The one place that wires the stages: packets -> TCP reassembly -> HTTP exchanges. Yields
- * exchanges in the order their requests began (see StartOrder); at the end of the capture the
- * streams are flushed and the rest come out.
+ * The one place that wires the stages: packets -> TCP reassembly -> HTTP exchanges. Each
+ * exchange goes to `onExchange` as soon as it is complete (its response over), in that order;
+ * the packet time reached is yielded after each batch of packets. At the end of the capture
+ * the streams are flushed: the last exchanges come before the generator ends.
  */
-export async function* analyzeExchanges(source: CaptureSource, options: AnalyzeOptions = {}): AsyncIterable<Batch<Exchange>> {
+export async function* completeExchanges(source: CaptureSource, options: AnalyzeOptions, onExchange: (e: Exchange) => void): AsyncIterable<PacketTime> {
   const anomalies = options.anomalies ?? new AnomalyCounter();
-  let done: Exchange[] = [];
-  const http = new HttpExchangeBuilder((e) => done.push(e), options.http, anomalies);
+  const http = new HttpExchangeBuilder(onExchange, options.http, anomalies);
   const sinks = options.streamSinks ?? [];
   const reassembler = new TcpReassembler(sinks.length > 0 ? new FanOutSink([http, ...sinks]) : http, {}, anomalies);
-  const order = new StartOrder();
   let last: Micros = 0;
-  for await (const batch of packetStream(source, { filter: options.filter, count: options.count, anomalies, onBatch: options.onBatch })) {
-    for (const packet of batch) {
-      last = frameMicros(packet.frame);
-      reassembler.addPacket(packet, last);
+  const feed = (packet: DecodedPacket): void => {
+    last = frameMicros(packet.frame);
+    reassembler.addPacket(packet, last);
+  };
+  for await (const clock of eachPacket(source, { filter: options.filter, count: options.count, anomalies, onBatch: options.onBatch }, feed)) {
+    if (clock === undefined) yield { now: last, quiet: false };
+    else {
+      if (clock > last) {
+        last = clock;
+        reassembler.advanceTime(last);
+      }
+      yield { now: last, quiet: true };
     }
-    if (batch.clock !== undefined && batch.clock > last) {
-      last = batch.clock;
-      reassembler.advanceTime(last);
-    }
-    order.add(done);
-    done = [];
-    const ready = order.release(last);
-    // A quiet live capture: the stages after this one move on in packet time too, to the
-    // start time before which every exchange has come out.
-    if (batch.clock !== undefined) yield Object.assign(ready, { clock: order.horizon(last) });
-    else if (ready.length > 0) yield ready;
   }
   reassembler.finish(last);
-  order.add(done);
+}
+
+/**
+ * The exchanges of completeExchanges in the order their requests began (see StartOrder), in
+ * batches; at the end of the capture the rest come out. While a live capture is quiet, each
+ * batch carries the start time before which every exchange has come out (its `clock`), so
+ * that the stages after this one move on in packet time too.
+ */
+export async function* analyzeExchanges(source: CaptureSource, options: AnalyzeOptions = {}): AsyncIterable<Batch<Exchange>> {
+  const order = new StartOrder(EXCHANGE_STARTS);
+  for await (const { now, quiet } of completeExchanges(source, options, (e) => order.add(e))) {
+    const ready = order.release(now);
+    if (quiet) yield Object.assign(ready, { clock: order.horizon(now) });
+    else if (ready.length > 0) yield ready;
+  }
   const rest = order.drain();
   if (rest.length > 0) yield rest;
 }

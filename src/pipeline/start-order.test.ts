@@ -1,25 +1,26 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Exchange } from '../http/types.js';
-import { StartOrder } from './start-order.js';
+import { EXCHANGE_STARTS, StartOrder } from './start-order.js';
 
 const exchange = (start: number, id = 0): Exchange => ({ connectionId: id, index: 0, timing: { requestStart: start, requestEnd: start, responseStart: null, responseEnd: null } }) as unknown as Exchange;
+const addAll = (order: StartOrder<Exchange>, list: readonly Exchange[]): void => list.forEach((e) => order.add(e));
 const starts = (list: readonly Exchange[]): number[] => list.map((e) => e.timing.requestStart);
 
 describe('StartOrder', () => {
   it('releases in request-start order once the window has passed', () => {
-    const order = new StartOrder({ window: 100, maxHeld: 10 });
-    order.add([exchange(50), exchange(10)]);
+    const order = new StartOrder(EXCHANGE_STARTS, { window: 100, maxHeld: 10 });
+    addAll(order, [exchange(50), exchange(10)]);
     expect(order.release(100)).toEqual([]);
     expect(starts(order.release(120))).toEqual([10]);
     expect(starts(order.release(151))).toEqual([50]);
-    order.add([exchange(300), exchange(200)]);
+    addAll(order, [exchange(300), exchange(200)]);
     expect(starts(order.drain())).toEqual([200, 300]);
   });
 
   it('stays bounded: beyond maxHeld the earliest go out at once', () => {
-    const order = new StartOrder({ window: 1_000_000, maxHeld: 3 });
-    order.add([5, 1, 4, 2, 3].map((t) => exchange(t)));
+    const order = new StartOrder(EXCHANGE_STARTS, { window: 1_000_000, maxHeld: 3 });
+    addAll(order, [5, 1, 4, 2, 3].map((t) => exchange(t)));
     expect(starts(order.release(10))).toEqual([1, 2]);
     expect(starts(order.drain())).toEqual([3, 4, 5]);
   });
@@ -33,14 +34,14 @@ describe('StartOrder against sorting everything held at each release', () => {
         fc.nat({ max: 30 }),
         fc.integer({ min: 1, max: 8 }),
         (batches, window, maxHeld) => {
-          const order = new StartOrder({ window, maxHeld });
+          const order = new StartOrder(EXCHANGE_STARTS, { window, maxHeld });
           let reference: Exchange[] = [];
           const byStart = (a: Exchange, b: Exchange): number => a.timing.requestStart - b.timing.requestStart || a.connectionId - b.connectionId || a.index - b.index;
           let now = 0;
           let index = 0;
           for (const batch of batches) {
             const added = batch.map(([start, id]) => ({ ...exchange(now + start - 25, id), index: index++ }) as Exchange);
-            order.add(added);
+            addAll(order, added);
             reference.push(...added);
             now += 10;
             reference.sort(byStart);

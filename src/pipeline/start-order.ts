@@ -10,39 +10,53 @@ export interface StartOrderLimits {
 
 export const DEFAULT_START_ORDER: StartOrderLimits = { window: 1_000_000, maxHeld: 2_000 };
 
-/** Request start, then connection and position: a total order (no two exchanges share the last two). */
-const byStart = (a: Exchange, b: Exchange): number => a.timing.requestStart - b.timing.requestStart || a.connectionId - b.connectionId || a.index - b.index;
+/** How held items sort: by request start, then connection and position (a total order). */
+export interface StartOrdering<T> {
+  /** Negative when `a` comes first; never 0 for two different items. */
+  compare(a: T, b: T): number;
+  /** When the item's request began (packet time). */
+  start(item: T): Micros;
+}
+
+/** Exchanges by request start, then connection and position (no two exchanges share the last two). */
+export const EXCHANGE_STARTS: StartOrdering<Exchange> = {
+  compare: (a, b) => a.timing.requestStart - b.timing.requestStart || a.connectionId - b.connectionId || a.index - b.index,
+  start: (e) => e.timing.requestStart,
+};
 
 /**
  * Exchanges complete in the order their responses end (a fast shadow before a slow primary),
  * but people read them in the order the requests began, as in tcpdump. This holds completed
- * exchanges for a short window of packet time and releases them sorted by request start.
- * Bounded: an exchange slower than the window, or a flood past maxHeld, comes out late rather
- * than growing memory.
+ * exchanges (or what a view made of them: see StartOrdering) for a short window of packet time
+ * and releases them sorted by request start. Bounded: an exchange slower than the window, or a
+ * flood past maxHeld, comes out late rather than growing memory.
  *
- * The held exchanges stay sorted: each release sorts only what came since the last one (a batch
+ * The held items stay sorted: each release sorts only what came since the last one (a batch
  * is nearly in order already) and merges it in, instead of sorting everything held again.
  */
-export class StartOrder {
-  /** Held exchanges, sorted by byStart, from `first` on (released ones before it are dropped lazily). */
-  private held: Exchange[] = [];
+export class StartOrder<T> {
+  /** Held items, sorted, from `first` on (released ones before it are dropped lazily). */
+  private held: T[] = [];
   private first = 0;
   /** Added since the last release, in arrival order. */
-  private incoming: Exchange[] = [];
+  private incoming: T[] = [];
 
-  constructor(private readonly limits: StartOrderLimits = DEFAULT_START_ORDER) {}
+  constructor(
+    private readonly ordering: StartOrdering<T>,
+    private readonly limits: StartOrderLimits = DEFAULT_START_ORDER,
+  ) {}
 
-  add(exchanges: readonly Exchange[]): void {
-    for (const e of exchanges) this.incoming.push(e);
+  add(item: T): void {
+    this.incoming.push(item);
   }
 
-  /** At packet time `now`, exchanges that started before this have been released (bar the ones slower than the window). */
+  /** At packet time `now`, items that started before this have been released (bar the ones slower than the window). */
   horizon(now: Micros): Micros {
     return now - this.limits.window;
   }
 
-  /** Exchanges that started before `now - window`, plus the earliest beyond maxHeld, in start order. */
-  release(now: Micros): Exchange[] {
+  /** Items that started before `now - window`, plus the earliest beyond maxHeld, in start order. */
+  release(now: Micros): T[] {
     this.merge();
     const held = this.held;
     const count = held.length - this.first;
@@ -50,7 +64,8 @@ export class StartOrder {
     const horizon = this.horizon(now);
     const maxHeld = this.limits.maxHeld;
     let n = 0;
-    while (n < count && (held[this.first + n].timing.requestStart <= horizon || count - n > maxHeld)) n++;
+    const start = this.ordering.start;
+    while (n < count && (start(held[this.first + n]) <= horizon || count - n > maxHeld)) n++;
     if (n === 0) return [];
     const out = held.slice(this.first, this.first + n);
     this.first += n;
@@ -65,7 +80,7 @@ export class StartOrder {
   }
 
   /** Everything still held, in start order (end of capture). */
-  drain(): Exchange[] {
+  drain(): T[] {
     this.merge();
     const out = this.first === 0 ? this.held : this.held.slice(this.first);
     this.held = [];
@@ -78,7 +93,8 @@ export class StartOrder {
     const incoming = this.incoming;
     if (incoming.length === 0) return;
     this.incoming = [];
-    incoming.sort(byStart);
+    const compare = this.ordering.compare;
+    incoming.sort(compare);
     const held = this.held;
     const first = this.first;
     if (held.length === first) {
@@ -86,16 +102,16 @@ export class StartOrder {
       this.first = 0;
       return;
     }
-    if (byStart(held[held.length - 1], incoming[0]) < 0) {
+    if (compare(held[held.length - 1], incoming[0]) < 0) {
       // Everything new starts after everything held (the usual case).
       for (const e of incoming) held.push(e);
       return;
     }
-    const merged: Exchange[] = new Array<Exchange>(held.length - first + incoming.length);
+    const merged: T[] = new Array<T>(held.length - first + incoming.length);
     let i = first;
     let j = 0;
     let k = 0;
-    while (i < held.length && j < incoming.length) merged[k++] = byStart(held[i], incoming[j]) <= 0 ? held[i++] : incoming[j++];
+    while (i < held.length && j < incoming.length) merged[k++] = compare(held[i], incoming[j]) <= 0 ? held[i++] : incoming[j++];
     while (i < held.length) merged[k++] = held[i++];
     while (j < incoming.length) merged[k++] = incoming[j++];
     this.held = merged;
