@@ -184,10 +184,14 @@ function strOrNull(s: string | null): void {
   else str(s);
 }
 
-/** ASCII text made at run time (numbers that are not small integers). */
+/** Text known to be ASCII with nothing to escape, made at run time (numbers that are not small integers, JSON text). */
 function ascii(text: string): void {
   const n = text.length;
   room(n);
+  if (n >= LONG_STRING) {
+    at += (out as unknown as LatinWritable).latin1Write(text, at);
+    return;
+  }
   for (let i = 0; i < n; i++) out[at++] = text.charCodeAt(i);
 }
 
@@ -568,12 +572,38 @@ function endpoints(client: Endpoint, server: Endpoint): void {
 
 const K_BODY_USUAL_END = bytes(',"bodyTruncated":false,"contentEncoding":null');
 
-/** The exchange record as JSON text (no newline): for `--view exchanges` lines and inside pair records. */
+/** The exchange record as JSON text (no newline): for `--view exchanges` lines. */
 export function exchangeJson(e: Exchange, role: Role): string {
+  startRecord();
+  writeExchange(e, role);
+  return recordText();
+}
+
+// --- records that embed exchanges (pair-json.ts) write through these -------------------------
+
+/** Starts a record at the beginning of the buffer; the previous record's text or bytes must be taken by now. */
+export function startRecord(): void {
+  if (out.length > 1024 * 1024) out = Buffer.allocUnsafe(INITIAL_BYTES); // one huge record does not keep its buffer
+  at = 0;
+}
+
+/** The record written since startRecord, as a string. */
+export function recordText(): string {
+  return (out as unknown as LatinSliceable).latin1Slice(0, at);
+}
+
+/** The record written since startRecord, as bytes: a view of the buffer, valid until the next startRecord. */
+export function recordBytes(): Buffer {
+  return out.subarray(0, at);
+}
+
+export { bytes as asciiBytes, put as writeBytes, str as writeString, strOrNull as writeStringOrNull, jsonMillis as writeMillis, ascii as writeAscii };
+
+/** The exchange record (exchangeJson's text) at the current end of the record. */
+export function writeExchange(e: Exchange, role: Role): void {
   const t = e.timing;
   const req = e.request;
   const resp = e.response;
-  at = 0;
   lastIsoTime = Number.NaN;
   const start = RECORD_START[role];
   if (start !== undefined && Object.hasOwn(RECORD_START, role)) {
@@ -633,9 +663,6 @@ export function exchangeJson(e: Exchange, role: Role): string {
     strings(e.anomalies);
     put(K_END_OBJECT);
   }
-  const text = (out as unknown as LatinSliceable).latin1Slice(0, at);
-  if (out.length > 1024 * 1024) out = Buffer.allocUnsafe(INITIAL_BYTES); // one huge record does not keep its buffer
-  return text;
 }
 
 /** One string as exchangeJson writes it (for tests). */
