@@ -305,17 +305,23 @@ const COMMA_OPEN = bytes(',[');
 
 /**
  * The last two values seen under each header name (two: primary and shadow alternate), and once
- * a value has come twice, the bytes of its pair (`,[name,value]`) (a value seen once, like a request id, costs no
- * copy). Bounded: cleared when it gets large.
+ * a value has come a third time, the bytes of its pair (`,[name,value]`). A value that comes
+ * once or twice costs no copy: a request id comes twice, on the primary and on the shadow.
+ * Bounded: cleared when it gets large.
  */
 interface PairEntry {
   value0: string;
+  /** Times value0 was written (while json0 is null). */
+  seen0: number;
   json0: Uint8Array | null;
   value1: string;
+  seen1: number;
   json1: Uint8Array | null;
 }
 const pairCache = new Map<string, PairEntry>();
 const PAIR_CACHE_NAMES = 512;
+/** A pair's bytes are kept when its value is written for this many times. */
+const KEEP_AT = 3;
 
 function pair(name: string, value: string): void {
   let entry = pairCache.get(name);
@@ -337,17 +343,19 @@ function pair(name: string, value: string): void {
   put(CLOSE);
   if (entry === undefined) {
     if (pairCache.size >= PAIR_CACHE_NAMES) pairCache.clear();
-    entry = { value0: value, json0: null, value1: '', json1: null };
+    entry = { value0: value, seen0: 1, json0: null, value1: '', seen1: 0, json1: null };
     pairCache.set(name, entry);
   } else if (entry.value0 === value) {
-    entry.json0 = copyOut(from, at);
+    if (++entry.seen0 >= KEEP_AT) entry.json0 = copyOut(from, at);
   } else if (entry.value1 === value && entry.json1 === null && entry.value1 !== '') {
-    entry.json1 = copyOut(from, at);
+    if (++entry.seen1 >= KEEP_AT) entry.json1 = copyOut(from, at);
   } else {
     // A new value: it takes the place of the older one.
     entry.value1 = entry.value0;
+    entry.seen1 = entry.seen0;
     entry.json1 = entry.json0;
     entry.value0 = value;
+    entry.seen0 = 1;
     entry.json0 = null;
   }
 }

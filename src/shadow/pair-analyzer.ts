@@ -78,7 +78,8 @@ export class PairAnalyzer {
     if (compared) this.countDecodeLimits(primary.response.body, shadow.response.body);
     // Only compared pairs teach the noise detector what usually differs on this route.
     const differences = compared ? this.markNoise(routeKey(route), found) : [];
-    return { pair, route, differences, ...verdictOf(pair, found) };
+    const { verdict, hint } = verdictOf(pair, found);
+    return { pair, route, differences, verdict, hint };
   }
 
   /** Bodies are decoded lazily, by the comparison: this is where a decompression bomb meets its bound. */
