@@ -184,14 +184,10 @@ function strOrNull(s: string | null): void {
   else str(s);
 }
 
-/** Text known to be ASCII with nothing to escape, made at run time (numbers that are not small integers, JSON text). */
+/** ASCII text made at run time (numbers that are not small integers). */
 function ascii(text: string): void {
   const n = text.length;
   room(n);
-  if (n >= LONG_STRING) {
-    at += (out as unknown as LatinWritable).latin1Write(text, at);
-    return;
-  }
   for (let i = 0; i < n; i++) out[at++] = text.charCodeAt(i);
 }
 
@@ -605,7 +601,7 @@ export function recordBytes(): Buffer {
   return out.subarray(0, at);
 }
 
-export { bytes as asciiBytes, put as writeBytes, str as writeString, strOrNull as writeStringOrNull, jsonMillis as writeMillis, ascii as writeAscii };
+export { bytes as asciiBytes, put as writeBytes, str as writeString, strOrNull as writeStringOrNull, jsonMillis as writeMillis };
 
 /** The exchange record (exchangeJson's text) at the current end of the record. */
 export function writeExchange(e: Exchange, role: Role): void {

@@ -10,15 +10,13 @@
  */
 import type { Exchange } from '../http/types.js';
 import type { Role } from '../shadow/classify.js';
-import { routeKey, type PairReport } from '../shadow/verdict.js';
+import { routeKey, type PairReport, type ReportedDifference } from '../shadow/verdict.js';
 import {
   asciiBytes,
   exchangeRecord,
-  ndjsonLine,
   recordBytes,
   recordText,
   startRecord,
-  writeAscii,
   writeBytes,
   writeExchange,
   writeMillis,
@@ -111,9 +109,7 @@ function writePair(report: PairReport): void {
   writeBytes(K_SHADOW_SLOWER);
   writeMillis(shadowSlowerMicros(report));
   writeBytes(K_DIFF);
-  // Differences are few, and only in some pairs: JSON.stringify's text (ASCII after ndjsonLine).
-  if (differences.length === 0) writeBytes(EMPTY_LIST);
-  else writeAscii(ndjsonLine(differences));
+  writeDifferences(differences);
   writeBytes(K_PRIMARY);
   writeLeg(pair.primary, 'primary');
   writeBytes(K_SHADOW);
@@ -122,6 +118,37 @@ function writePair(report: PairReport): void {
   writeLegs(K_RELATED, pair.related, 'other');
   writeLegs(K_CANDIDATES, pair.candidates, 'other');
   writeBytes(CLOSE_RECORD);
+}
+
+const K_KIND = asciiBytes('{"kind":');
+const K_PATH = asciiBytes(',"path":');
+const K_DIFF_PRIMARY = asciiBytes(',"primary":');
+const K_DIFF_SHADOW = asciiBytes(',"shadow":');
+const K_NOISE_TRUE = asciiBytes(',"noise":true}');
+const K_NOISE_FALSE = asciiBytes(',"noise":false}');
+const OPEN_LIST = asciiBytes('[');
+
+/** `[{"kind","path","primary","shadow","noise"},...]`: the fields of a ReportedDifference, in the order PairAnalyzer makes them. */
+function writeDifferences(differences: readonly ReportedDifference[]): void {
+  if (differences.length === 0) {
+    writeBytes(EMPTY_LIST);
+    return;
+  }
+  writeBytes(OPEN_LIST);
+  for (let i = 0; i < differences.length; i++) {
+    const d = differences[i];
+    if (i > 0) writeBytes(COMMA);
+    writeBytes(K_KIND);
+    writeString(d.kind);
+    writeBytes(K_PATH);
+    writeString(d.path);
+    writeBytes(K_DIFF_PRIMARY);
+    writeStringOrNull(d.primary);
+    writeBytes(K_DIFF_SHADOW);
+    writeStringOrNull(d.shadow);
+    writeBytes(d.noise ? K_NOISE_TRUE : K_NOISE_FALSE);
+  }
+  writeBytes(CLOSE_LIST);
 }
 
 function writeLeg(e: Exchange | null, role: Role): void {

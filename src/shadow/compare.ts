@@ -5,6 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { BodyCapture, Exchange, HeaderList, HttpResponse } from '../http/types.js';
+import { isNamed } from './header-name.js';
 import { DEFAULT_MAX_DEPTH, DEFAULT_MAX_VALUE_LENGTH, diffJson, type DifferenceSink, type JsonValue } from './json-diff.js';
 
 export type DifferenceKind = 'status' | 'header' | 'body';
@@ -98,13 +99,15 @@ class Collector implements DifferenceSink {
 
 /** compareExchanges/compareResponses with the options prepared once: what PairAnalyzer calls per pair. */
 export class ResponseComparer {
-  /** Lower-case header names left out (content-length apart: see ignoresHeader). */
-  private readonly ignoredHeaders: ReadonlySet<string>;
+  /** The headers left out; Content-Length too when the bodies agree (then a length says nothing more). */
+  private readonly ignoredWhenBodiesAgree: HeaderFilter;
+  private readonly ignoredWhenBodiesDiffer: HeaderFilter;
 
   constructor(private readonly options: CompareOptions = {}) {
     const ignore = new Set<string>((options.ignoreHeaders ?? []).map((h) => h.toLowerCase()));
     if (options.ignoreDefaultNoise ?? true) for (const h of DEFAULT_NOISE_HEADERS) ignore.add(h);
-    this.ignoredHeaders = ignore;
+    this.ignoredWhenBodiesAgree = (name) => ignore.has(name) || name === 'content-length';
+    this.ignoredWhenBodiesDiffer = (name) => ignore.has(name);
   }
 
   /** The responses of two exchanges, the shadow's Host taken as an alias of the primary's unless options give one. */
@@ -135,14 +138,11 @@ export class ResponseComparer {
       compareBinary(bodyBytes(p.body), bodyBytes(s.body), body);
     }
     const bodiesAgree = body.items.length === 0 && body.omitted === 0;
-    const ignored = (lowerName: string): boolean => this.ignoresHeader(lowerName, bodiesAgree);
-    if (!sameHeaders(p.headers, s.headers, ignored)) head.push(...headerDifferences(p.headers, s.headers, ignored, hostAlias));
-    return bound([...head, ...body.items], body.omitted, max);
-  }
-
-  /** Content-Length is left out only when the bodies agree (then a length says nothing more). */
-  private ignoresHeader(lowerName: string, bodiesAgree: boolean): boolean {
-    return this.ignoredHeaders.has(lowerName) || (bodiesAgree && lowerName === 'content-length');
+    const ignored = bodiesAgree ? this.ignoredWhenBodiesAgree : this.ignoredWhenBodiesDiffer;
+    const all = head;
+    if (!sameHeaders(p.headers, s.headers, ignored)) all.push(...headerDifferences(p.headers, s.headers, ignored, hostAlias));
+    for (const d of body.items) all.push(d);
+    return bound(all, body.omitted, max);
   }
 }
 
@@ -162,8 +162,10 @@ function unalias(text: string, alias: HostAlias | undefined): string {
   return alias === undefined || alias.shadow === '' || !text.includes(alias.shadow) ? text : text.split(alias.shadow).join(alias.primary);
 }
 
+/** At most `max` of `all` (a list made for the result), then one entry with the count left out. */
 function bound(all: Difference[], alreadyOmitted: number, max: number): Comparison {
   const omitted = alreadyOmitted + Math.max(0, all.length - max);
+  if (omitted === 0) return { differences: all };
   const differences = all.slice(0, max);
   if (omitted > 0) {
     const kind = all[max]?.kind ?? 'body';
@@ -228,7 +230,7 @@ export function bodyBytes(body: BodyCapture): Buffer {
 }
 
 function contentType(headers: HeaderList): string {
-  for (const [name, value] of headers) if (name.toLowerCase() === 'content-type') return value.toLowerCase();
+  for (const [name, value] of headers) if (isNamed(name, 'content-type')) return value.toLowerCase();
   return '';
 }
 

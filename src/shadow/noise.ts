@@ -78,6 +78,14 @@ export class NoiseDetector {
     return out.sort();
   }
 
+  /** Whether `path` is one of probableNoise(route, minPairs, ratio), without listing them. */
+  isProbableNoise(route: string, path: string, minPairs = 10, ratio = 0.9): boolean {
+    const stats = this.routes.get(route);
+    if (stats === undefined || stats.pairs < minPairs || stats.pairs === 0) return false;
+    const n = stats.counts.get(path);
+    return n !== undefined && n / stats.pairs >= ratio;
+  }
+
   /** Compare options that leave out the probable noise of `route` (headers and JSON paths). */
   ignoreOptions(route: string, minPairs = 10, ratio = 0.9): Pick<CompareOptions, 'ignoreHeaders' | 'ignoreJsonPaths'> {
     const paths = this.probableNoise(route, minPairs, ratio);

@@ -95,7 +95,7 @@ export class PairAnalyzer {
   private markNoise(route: string, found: readonly Difference[]): ReportedDifference[] {
     this.noise.observe(route, found);
     if (found.length === 0) return [];
-    const noisy = new Set(this.noise.probableNoise(route, this.options.noise?.minPairs, this.options.noise?.ratio));
-    return found.map((d) => ({ ...d, noise: noisy.has(d.path) }));
+    const { minPairs, ratio } = this.options.noise ?? {};
+    return found.map((d) => ({ ...d, noise: this.noise.isProbableNoise(route, d.path, minPairs, ratio) }));
   }
 }
