@@ -73,7 +73,7 @@ export async function pairsView(context: ViewContext, pairing: PairAnalyzerOptio
       for (const found of batch) {
         routes.add(found);
         const report = context.redactor === null ? found : context.redactor.report(found);
-        await har?.add(report);
+        if (har !== null) await har.add(report); // (not `await har?.add()`: a microtask per pair without a HAR)
         if (!printPairs) continue;
         if (options.json) {
           // Straight from the record writer's buffer into the output block: no string in between.
