@@ -2,7 +2,7 @@ import { analyzePairs } from '../pipeline/pairs.js';
 import { ndjsonLine } from '../render/exchange-json.js';
 import { FlowFileWriter } from '../render/flow-files.js';
 import { HarWriter } from '../render/har.js';
-import { pairJson } from '../render/pair-json.js';
+import { pairJsonBytes } from '../render/pair-json.js';
 import { PacketLineRecorder } from '../render/packet-lines.js';
 import { pairLines, type PairTextOptions } from '../render/pair-text.js';
 import { PacketPrinter } from '../render/tcpdump/packet-printer.js';
@@ -73,10 +73,14 @@ export async function pairsView(context: ViewContext, pairing: PairAnalyzerOptio
       for (const found of batch) {
         routes.add(found);
         const report = context.redactor === null ? found : context.redactor.report(found);
-        await har?.add(report);
+        if (har !== null) await har.add(report); // (not `await har?.add()`: a microtask per pair without a HAR)
         if (!printPairs) continue;
-        if (options.json) out.line(pairJson(report));
-        else {
+        if (options.json) {
+          // Straight from the record writer's buffer into the output block: no string in between.
+          const record = pairJsonBytes(report);
+          out.lines.printBytes(record, 0, record.length);
+          out.endLine();
+        } else {
           for (const line of pairLines(report, textOptions)) out.line(line);
           out.line('');
         }

@@ -301,17 +301,23 @@ const COMMA_OPEN = bytes(',[');
 
 /**
  * The last two values seen under each header name (two: primary and shadow alternate), and once
- * a value has come twice, the bytes of its pair (`,[name,value]`) (a value seen once, like a request id, costs no
- * copy). Bounded: cleared when it gets large.
+ * a value has come a third time, the bytes of its pair (`,[name,value]`). A value that comes
+ * once or twice costs no copy: a request id comes twice, on the primary and on the shadow.
+ * Bounded: cleared when it gets large.
  */
 interface PairEntry {
   value0: string;
+  /** Times value0 was written (while json0 is null). */
+  seen0: number;
   json0: Uint8Array | null;
   value1: string;
+  seen1: number;
   json1: Uint8Array | null;
 }
 const pairCache = new Map<string, PairEntry>();
 const PAIR_CACHE_NAMES = 512;
+/** A pair's bytes are kept when its value is written for this many times. */
+const KEEP_AT = 3;
 
 function pair(name: string, value: string): void {
   let entry = pairCache.get(name);
@@ -333,17 +339,19 @@ function pair(name: string, value: string): void {
   put(CLOSE);
   if (entry === undefined) {
     if (pairCache.size >= PAIR_CACHE_NAMES) pairCache.clear();
-    entry = { value0: value, json0: null, value1: '', json1: null };
+    entry = { value0: value, seen0: 1, json0: null, value1: '', seen1: 0, json1: null };
     pairCache.set(name, entry);
   } else if (entry.value0 === value) {
-    entry.json0 = copyOut(from, at);
+    if (++entry.seen0 >= KEEP_AT) entry.json0 = copyOut(from, at);
   } else if (entry.value1 === value && entry.json1 === null && entry.value1 !== '') {
-    entry.json1 = copyOut(from, at);
+    if (++entry.seen1 >= KEEP_AT) entry.json1 = copyOut(from, at);
   } else {
     // A new value: it takes the place of the older one.
     entry.value1 = entry.value0;
+    entry.seen1 = entry.seen0;
     entry.json1 = entry.json0;
     entry.value0 = value;
+    entry.seen0 = 1;
     entry.json0 = null;
   }
 }
@@ -568,12 +576,38 @@ function endpoints(client: Endpoint, server: Endpoint): void {
 
 const K_BODY_USUAL_END = bytes(',"bodyTruncated":false,"contentEncoding":null');
 
-/** The exchange record as JSON text (no newline): for `--view exchanges` lines and inside pair records. */
+/** The exchange record as JSON text (no newline): for `--view exchanges` lines. */
 export function exchangeJson(e: Exchange, role: Role): string {
+  startRecord();
+  writeExchange(e, role);
+  return recordText();
+}
+
+// --- records that embed exchanges (pair-json.ts) write through these -------------------------
+
+/** Starts a record at the beginning of the buffer; the previous record's text or bytes must be taken by now. */
+export function startRecord(): void {
+  if (out.length > 1024 * 1024) out = Buffer.allocUnsafe(INITIAL_BYTES); // one huge record does not keep its buffer
+  at = 0;
+}
+
+/** The record written since startRecord, as a string. */
+export function recordText(): string {
+  return (out as unknown as LatinSliceable).latin1Slice(0, at);
+}
+
+/** The record written since startRecord, as bytes: a view of the buffer, valid until the next startRecord. */
+export function recordBytes(): Buffer {
+  return out.subarray(0, at);
+}
+
+export { bytes as asciiBytes, put as writeBytes, str as writeString, strOrNull as writeStringOrNull, jsonMillis as writeMillis };
+
+/** The exchange record (exchangeJson's text) at the current end of the record. */
+export function writeExchange(e: Exchange, role: Role): void {
   const t = e.timing;
   const req = e.request;
   const resp = e.response;
-  at = 0;
   lastIsoTime = Number.NaN;
   const start = RECORD_START[role];
   if (start !== undefined && Object.hasOwn(RECORD_START, role)) {
@@ -633,9 +667,6 @@ export function exchangeJson(e: Exchange, role: Role): string {
     strings(e.anomalies);
     put(K_END_OBJECT);
   }
-  const text = (out as unknown as LatinSliceable).latin1Slice(0, at);
-  if (out.length > 1024 * 1024) out = Buffer.allocUnsafe(INITIAL_BYTES); // one huge record does not keep its buffer
-  return text;
 }
 
 /** One string as exchangeJson writes it (for tests). */

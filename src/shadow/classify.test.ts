@@ -1,5 +1,6 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { roleFromHost, stripShadowSuffix } from './classify.js';
+import { roleFromHost, stripAnyText, stripShadowSuffix } from './classify.js';
 
 describe('shadow suffix in every form Envoy has used', () => {
   it.each([
@@ -23,5 +24,23 @@ describe('shadow suffix in every form Envoy has used', () => {
   it('a configured suffix', () => {
     expect(stripShadowSuffix('api-mirror:80', '-mirror')).toBe('api:80');
     expect(stripShadowSuffix('api-shadow:80', '-mirror')).toBeNull();
+  });
+});
+
+describe('the ASCII path agrees with the general rule', () => {
+  it('on generated hosts and suffixes', () => {
+    // Hosts made of the pieces that matter (names, suffixes in any case, ports, brackets), ASCII or not.
+    const piece = fc.constantFrom('httpbin', 'HttpBin', '-shadow', '-SHADOW', '-Shadow', ':', ':8000', ':80x', ']', '[::1]', '10.0.0.7', '.', 'x', '\u00c0', '\u0130', '\u212a', '');
+    const host = fc.array(piece, { maxLength: 5 }).map((parts) => parts.join(''));
+    const suffix = fc.constantFrom('-shadow', '-SHADOW', '.mirror', '', 'x', '-\u00e0', '-\u0130');
+    let ascii = 0;
+    fc.assert(
+      fc.property(host, suffix, (h, s) => {
+        if (/^[\x00-\x7f]*$/.test(h + s)) ascii++;
+        expect(stripShadowSuffix(h, s)).toBe(stripAnyText(h, s));
+      }),
+      { numRuns: 5000 },
+    );
+    expect(ascii).toBeGreaterThan(1000);
   });
 });

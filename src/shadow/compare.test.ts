@@ -1,8 +1,10 @@
-import { gzipSync } from 'node:zlib';
+import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { exchange, type BodyInput } from '../../test/helpers/exchange-builder.js';
-import type { Exchange, HeaderList } from '../http/types.js';
-import { compareExchanges, compareResponses, type Difference } from './compare.js';
+import { BodyCollector } from '../http/body-capture.js';
+import type { BodyCapture, Exchange, HeaderList } from '../http/types.js';
+import { bodyBytes, compareExchanges, compareResponses, headerDifferences, sameHeaders, sameWireBody, type Difference } from './compare.js';
 
 /** One side's answer: 200 without headers or body unless given. */
 interface Side {
@@ -254,3 +256,97 @@ describe('the shadow Host echoed back', () => {
     expect(diff({ body: 'a httpbin:8000' }, { body: 'a other:8000' }).map((d) => d.path)).toEqual(['body:line 1']);
   });
 });
+
+describe('fast paths agree with the general path', () => {
+  it('headers: when sameHeaders says nothing differs, headerDifferences finds nothing either', () => {
+    const name = fc.constantFrom('Date', 'date', 'Content-Length', 'content-length', 'X-A', 'x-a', 'X-B', 'Set-Cookie', 'set-cookie', 'Vary');
+    const value = fc.constantFrom('1', '2', 'a', 'b', 'a, b', '', 'h-shadow:80', 'h:80');
+    const list = fc.array(fc.tuple(name, value), { maxLength: 6 });
+    // The shadow's list: often the primary's with some values changed (the lists the fast path is for), or any list.
+    const lists = list.chain((p) =>
+      fc.tuple(
+        fc.constant(p),
+        fc.oneof(
+          fc.tuple(...p.map(([n, v]) => fc.tuple(fc.constant(n), fc.oneof(fc.constant(v), value)))).map((s): HeaderList => s),
+          list,
+        ),
+      ),
+    );
+    const ignoredNames = fc.subarray(['date', 'content-length', 'x-a', 'set-cookie', 'vary']);
+    const alias = fc.option(fc.constant({ shadow: 'h-shadow:80', primary: 'h:80' }), { nil: undefined });
+    let fast = 0;
+    fc.assert(
+      fc.property(lists, ignoredNames, alias, ([p, s], names, hostAlias) => {
+        const ignored = (n: string): boolean => names.includes(n);
+        if (!sameHeaders(p, s, ignored)) return;
+        fast++;
+        expect(headerDifferences(p, s, ignored, hostAlias)).toEqual([]);
+      }),
+      { numRuns: 3000 },
+    );
+    expect(fast).toBeGreaterThan(300);
+  });
+
+  it('bodies: the same wire bytes with the same coding decode to the same bytes, with the same problem', () => {
+    const encoders: Record<string, (b: Buffer) => Buffer> = {
+      gzip: (b) => gzipSync(b),
+      'x-gzip': (b) => gzipSync(b),
+      deflate: (b) => deflateSync(b),
+      br: (b) => brotliCompressSync(b),
+      identity: (b) => b,
+    };
+    const coding = fc.constantFrom(null, 'gzip', 'x-gzip', 'deflate', 'br', 'gzip, br', 'identity', 'bogus');
+    const payload = fc.oneof(
+      fc.string({ maxLength: 200 }).map((t) => Buffer.from(t)),
+      fc.uint8Array({ maxLength: 200 }).map((a) => Buffer.from(a)),
+      fc.nat({ max: 100_000 }).map((n) => Buffer.alloc(n, 'a')), // past a small decode limit
+    );
+    const wire = fc.record({ payload, coding, damage: fc.constantFrom('none', 'cut', 'flip'), at: fc.nat() }).map(({ payload: body, coding: enc, damage, at }) => {
+      let data: Buffer = body;
+      if (enc !== null) for (const token of enc.split(', ')) data = encoders[token]?.(data) ?? data;
+      if (data.length > 0 && damage === 'cut') data = data.subarray(0, at % data.length);
+      if (data.length > 0 && damage === 'flip') {
+        data = Buffer.from(data);
+        data[at % data.length] ^= 0x55;
+      }
+      return { data, coding: enc };
+    });
+    const capture = (data: Buffer, coding: string | null, chunk: number, keep: number, complete: boolean, decodeLimit: number) => {
+      const collector = new BodyCollector(keep, null);
+      for (let i = 0; i < data.length; i += chunk) collector.add(data.subarray(i, i + chunk));
+      return collector.finish(coding, complete, decodeLimit);
+    };
+    fc.assert(
+      fc.property(
+        wire,
+        fc.tuple(fc.integer({ min: 1, max: 300 }), fc.integer({ min: 1, max: 300 })),
+        fc.constantFrom(1 << 20, 64),
+        fc.tuple(fc.boolean(), fc.boolean()),
+        fc.constantFrom(1 << 20, 50_000, 64),
+        ({ data, coding }, [chunkP, chunkS], keep, [completeP, completeS], decodeLimit) => {
+          const p = capture(data, coding, chunkP, keep, completeP, decodeLimit);
+          const s = capture(Buffer.from(data), coding, chunkS, keep, completeS, decodeLimit);
+          if (!sameWireBody(p, s)) return;
+          expect(bodyBytes(p).equals(bodyBytes(s))).toBe(true);
+          expect(p.decodeProblem).toBe(s.decodeProblem);
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
+
+  it('a whole comparison is the same with and without the body fast path', () => {
+    // The shadow's body under another name for the same coding ('x-gzip' for 'gzip') takes the general path.
+    const text = JSON.stringify({ a: [1, 2, 3], b: 'same' });
+    const gz = (enc: string): Side => ({ headers: [['Content-Encoding', enc]], body: bodyOf(gzipSync(text), enc) });
+    expect(diff(gz('gzip'), gz('gzip'))).toEqual([]);
+    expect(diff(gz('gzip'), gz('x-gzip'))).toEqual([{ kind: 'header', path: 'header:content-encoding', primary: 'gzip', shadow: 'x-gzip' }]);
+  });
+});
+
+/** A body as the HTTP stage captures it (decoded lazily, for real). */
+function bodyOf(data: Buffer, coding: string | null): BodyCapture {
+  const collector = new BodyCollector(1 << 20, null);
+  collector.add(data);
+  return collector.finish(coding, true, 1 << 20);
+}

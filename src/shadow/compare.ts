@@ -5,6 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { BodyCapture, Exchange, HeaderList, HttpResponse } from '../http/types.js';
+import { isNamed } from './header-name.js';
 import { DEFAULT_MAX_DEPTH, DEFAULT_MAX_VALUE_LENGTH, diffJson, type DifferenceSink, type JsonValue } from './json-diff.js';
 
 export type DifferenceKind = 'status' | 'header' | 'body';
@@ -96,44 +97,75 @@ class Collector implements DifferenceSink {
   }
 }
 
-export function compareExchanges(primary: Exchange, shadow: Exchange, options: CompareOptions = {}): Comparison {
-  const p = primary.request.host;
-  const s = shadow.request.host;
-  const hostAlias = options.hostAlias ?? (p !== null && s !== null && p !== s ? { shadow: s, primary: p } : undefined);
-  return compareResponses(primary.response, shadow.response, hostAlias === undefined ? options : { ...options, hostAlias });
+/** compareExchanges/compareResponses with the options prepared once: what PairAnalyzer calls per pair. */
+export class ResponseComparer {
+  /** The headers left out; Content-Length too when the bodies agree (then a length says nothing more). */
+  private readonly ignoredWhenBodiesAgree: HeaderFilter;
+  private readonly ignoredWhenBodiesDiffer: HeaderFilter;
+
+  constructor(private readonly options: CompareOptions = {}) {
+    const ignore = new Set<string>((options.ignoreHeaders ?? []).map((h) => h.toLowerCase()));
+    if (options.ignoreDefaultNoise ?? true) for (const h of DEFAULT_NOISE_HEADERS) ignore.add(h);
+    this.ignoredWhenBodiesAgree = (name) => ignore.has(name) || name === 'content-length';
+    this.ignoredWhenBodiesDiffer = (name) => ignore.has(name);
+  }
+
+  /** The responses of two exchanges, the shadow's Host taken as an alias of the primary's unless options give one. */
+  exchanges(primary: Exchange, shadow: Exchange): Comparison {
+    const p = primary.request.host;
+    const s = shadow.request.host;
+    const hostAlias = this.options.hostAlias ?? (p !== null && s !== null && p !== s ? { shadow: s, primary: p } : undefined);
+    return this.responses(primary.response, shadow.response, hostAlias);
+  }
+
+  /** The same comparison on the responses alone; a missing response differs in status only. */
+  responses(p: HttpResponse | null, s: HttpResponse | null, hostAlias: HostAlias | undefined = this.options.hostAlias): Comparison {
+    const options = this.options;
+    const max = Math.max(0, options.maxDifferences ?? DEFAULT_MAX_DIFFERENCES);
+    if (p === null || s === null) {
+      if (p === s) return { differences: [] };
+      return bound([{ kind: 'status', path: 'status', primary: p === null ? null : String(p.status), shadow: s === null ? null : String(s.status) }], 0, max);
+    }
+    const head: Difference[] = [];
+    if (p.status !== s.status) head.push({ kind: 'status', path: 'status', primary: String(p.status), shadow: String(s.status) });
+
+    let body: Collector;
+    try {
+      body = compareBodies(p, s, options, hostAlias, max);
+    } catch {
+      // Not expected; a comparison must never take the pipeline down. Fall back to bytes.
+      body = new Collector('body', max);
+      compareBinary(bodyBytes(p.body), bodyBytes(s.body), body);
+    }
+    const bodiesAgree = body.items.length === 0 && body.omitted === 0;
+    const ignored = bodiesAgree ? this.ignoredWhenBodiesAgree : this.ignoredWhenBodiesDiffer;
+    const all = head;
+    if (!sameHeaders(p.headers, s.headers, ignored)) all.push(...headerDifferences(p.headers, s.headers, ignored, hostAlias));
+    for (const d of body.items) all.push(d);
+    return bound(all, body.omitted, max);
+  }
 }
 
-/** The shadow's text with its Host written as the primary's (see CompareOptions.hostAlias). */
-function unalias(text: string, options: CompareOptions): string {
-  const alias = options.hostAlias;
-  return alias === undefined || alias.shadow === '' || !text.includes(alias.shadow) ? text : text.split(alias.shadow).join(alias.primary);
+type HostAlias = NonNullable<CompareOptions['hostAlias']>;
+
+export function compareExchanges(primary: Exchange, shadow: Exchange, options: CompareOptions = {}): Comparison {
+  return new ResponseComparer(options).exchanges(primary, shadow);
 }
 
 /** The same comparison on the responses alone; a missing response differs in status only. */
 export function compareResponses(p: HttpResponse | null, s: HttpResponse | null, options: CompareOptions = {}): Comparison {
-  const max = Math.max(0, options.maxDifferences ?? DEFAULT_MAX_DIFFERENCES);
-  if (p === null || s === null) {
-    if (p === s) return { differences: [] };
-    return bound([{ kind: 'status', path: 'status', primary: p === null ? null : String(p.status), shadow: s === null ? null : String(s.status) }], 0, max);
-  }
-  const head: Difference[] = [];
-  if (p.status !== s.status) head.push({ kind: 'status', path: 'status', primary: String(p.status), shadow: String(s.status) });
-
-  let body: Collector;
-  try {
-    body = compareBodies(p, s, options, max);
-  } catch {
-    // Not expected; a comparison must never take the pipeline down. Fall back to bytes.
-    body = new Collector('body', max);
-    compareBinary(bodyBytes(p.body), bodyBytes(s.body), body);
-  }
-  const bodiesAgree = body.items.length === 0 && body.omitted === 0;
-  head.push(...compareHeaders(p.headers, s.headers, options, bodiesAgree));
-  return bound([...head, ...body.items], body.omitted, max);
+  return new ResponseComparer(options).responses(p, s);
 }
 
+/** The shadow's text with its Host written as the primary's (see CompareOptions.hostAlias). */
+function unalias(text: string, alias: HostAlias | undefined): string {
+  return alias === undefined || alias.shadow === '' || !text.includes(alias.shadow) ? text : text.split(alias.shadow).join(alias.primary);
+}
+
+/** At most `max` of `all` (a list made for the result), then one entry with the count left out. */
 function bound(all: Difference[], alreadyOmitted: number, max: number): Comparison {
   const omitted = alreadyOmitted + Math.max(0, all.length - max);
+  if (omitted === 0) return { differences: all };
   const differences = all.slice(0, max);
   if (omitted > 0) {
     const kind = all[max]?.kind ?? 'body';
@@ -143,6 +175,24 @@ function bound(all: Difference[], alreadyOmitted: number, max: number): Comparis
 }
 
 // --- headers ---
+
+/** Whether a lower-case header name is left out of the comparison. */
+export type HeaderFilter = (lowerName: string) => boolean;
+
+/**
+ * The fast path of the header comparison, for the usual answer: the same names in the same order,
+ * and the same values wherever a name counts. Then every name's joined values agree too, so
+ * headerDifferences would find nothing; false sends the lists to it.
+ */
+export function sameHeaders(p: HeaderList, s: HeaderList, ignored: HeaderFilter): boolean {
+  if (p.length !== s.length) return false;
+  for (let i = 0; i < p.length; i++) {
+    const name = p[i][0];
+    if (name !== s[i][0]) return false;
+    if (p[i][1] !== s[i][1] && !ignored(name.toLowerCase())) return false;
+  }
+  return true;
+}
 
 function headerMap(headers: HeaderList): Map<string, string> {
   const map = new Map<string, string[]>();
@@ -157,19 +207,17 @@ function headerMap(headers: HeaderList): Map<string, string> {
   return out;
 }
 
-function compareHeaders(p: HeaderList, s: HeaderList, options: CompareOptions, bodiesAgree: boolean): Difference[] {
-  const ignore = new Set<string>((options.ignoreHeaders ?? []).map((h) => h.toLowerCase()));
-  if (options.ignoreDefaultNoise ?? true) for (const h of DEFAULT_NOISE_HEADERS) ignore.add(h);
-  if (bodiesAgree) ignore.add('content-length');
+/** The general header comparison: names without case, repeated headers joined, in the primary's order then the shadow's. */
+export function headerDifferences(p: HeaderList, s: HeaderList, ignored: HeaderFilter, hostAlias: HostAlias | undefined): Difference[] {
   const pm = headerMap(p);
   const sm = headerMap(s);
   const out: Difference[] = [];
   const names = [...pm.keys(), ...[...sm.keys()].filter((k) => !pm.has(k))];
   for (const name of names) {
-    if (ignore.has(name)) continue;
+    if (ignored(name)) continue;
     const pv = pm.get(name) ?? null;
     const sv = sm.get(name) ?? null;
-    if (pv !== sv && (pv === null || sv === null || pv !== unalias(sv, options))) out.push({ kind: 'header', path: `header:${name}`, primary: pv, shadow: sv });
+    if (pv !== sv && (pv === null || sv === null || pv !== unalias(sv, hostAlias))) out.push({ kind: 'header', path: `header:${name}`, primary: pv, shadow: sv });
   }
   return out;
 }
@@ -177,16 +225,24 @@ function compareHeaders(p: HeaderList, s: HeaderList, options: CompareOptions, b
 // --- bodies ---
 
 /** The decoded body when it was decoded whole; otherwise (a bomb cut at the decode limit, a corrupt stream) the wire bytes. */
-function bodyBytes(body: BodyCapture): Buffer {
+export function bodyBytes(body: BodyCapture): Buffer {
   return body.decoded !== null && body.decodeProblem === null ? body.decoded : body.data;
 }
 
 function contentType(headers: HeaderList): string {
-  for (const [name, value] of headers) if (name.toLowerCase() === 'content-type') return value.toLowerCase();
+  for (const [name, value] of headers) if (isNamed(name, 'content-type')) return value.toLowerCase();
   return '';
 }
 
-function compareBodies(p: HttpResponse, s: HttpResponse, options: CompareOptions, max: number): Collector {
+/**
+ * Bodies sent as the same bytes with the same coding and the same completeness decode to the same
+ * bytes (decoding depends on nothing else), so they agree without decoding either.
+ */
+export function sameWireBody(p: BodyCapture, s: BodyCapture): boolean {
+  return p.contentEncoding === s.contentEncoding && p.truncated === s.truncated && p.data.equals(s.data);
+}
+
+function compareBodies(p: HttpResponse, s: HttpResponse, options: CompareOptions, hostAlias: HostAlias | undefined, max: number): Collector {
   const out = new Collector('body', max);
   if (p.body.truncated || s.body.truncated) {
     // Only part of a body was kept: its size on the wire is what can be compared honestly,
@@ -198,6 +254,7 @@ function compareBodies(p: HttpResponse, s: HttpResponse, options: CompareOptions
     if (ph !== sh) out.add('body:sha256', ph, sh);
     return out;
   }
+  if (sameWireBody(p.body, s.body)) return out;
   const pb = bodyBytes(p.body);
   const sb = bodyBytes(s.body);
   if (pb.equals(sb)) return out;
@@ -208,7 +265,7 @@ function compareBodies(p: HttpResponse, s: HttpResponse, options: CompareOptions
 
   const pText = utf8Text(pb);
   const sRaw = utf8Text(sb);
-  const sText = sRaw === null ? null : unalias(sRaw, options);
+  const sText = sRaw === null ? null : unalias(sRaw, hostAlias);
   if (pText !== null && sText !== null) {
     if (pText === sText) return out;
     if (looksJson(pType, pText) || looksJson(sType, sText)) {

@@ -1,6 +1,7 @@
 import type { Micros } from '../core/time.js';
 import type { Exchange } from '../http/types.js';
 import { DEFAULT_SHADOW_SUFFIX, stripShadowSuffix } from './classify.js';
+import { isNamed } from './header-name.js';
 import { matchesDestination, type PodLabels, type ShadowDestination } from './shadow-destination.js';
 
 /**
@@ -87,6 +88,8 @@ interface Leg {
   readonly shadow: boolean;
   readonly loopback: boolean;
   readonly attempt: number | null;
+  /** Taken as the shadow, the primary, a retry or a candidate when the group is resolved. */
+  claimed: boolean;
 }
 
 interface Group {
@@ -99,7 +102,8 @@ interface Group {
 
 export function header(e: Exchange, name: string): string | null {
   const lower = name.toLowerCase();
-  for (const [n, v] of e.request.headers) if (n.toLowerCase() === lower) return v;
+  const headers = e.request.headers;
+  for (let i = 0; i < headers.length; i++) if (isNamed(headers[i][0], lower)) return headers[i][1];
   return null;
 }
 
@@ -121,6 +125,26 @@ function sameHost(a: string | null, b: string | null): boolean {
 
 function byStart(a: Leg, b: Leg): number {
   return a.e.timing.requestStart - b.e.timing.requestStart;
+}
+
+/** The legs by requestStart (a stable sort, in place); legs mostly arrive in that order already. */
+function sortByStart(legs: Leg[]): Leg[] {
+  for (let i = 1; i < legs.length; i++) if (!(byStart(legs[i - 1], legs[i]) <= 0)) return legs.sort(byStart);
+  return legs;
+}
+
+/** The shadow leg: the first that does not touch loopback, else the first. */
+function pickShadow(legs: readonly Leg[]): Leg | null {
+  let shadow: Leg | null = null;
+  for (const l of legs) if (l.shadow && (shadow === null || (shadow.loopback && !l.loopback))) shadow = l;
+  return shadow;
+}
+
+/** The exchanges of the legs nothing claimed, in order. */
+function unclaimed(legs: readonly Leg[]): Exchange[] {
+  const out: Exchange[] = [];
+  for (const l of legs) if (!l.claimed) out.push(l.e);
+  return out;
 }
 
 export class Correlator {
@@ -225,6 +249,7 @@ export class Correlator {
       shadow: this.isShadow(e),
       loopback: isLoopback(e.client.ip) || isLoopback(e.server.ip),
       attempt,
+      claimed: false,
     });
     if (e.timing.requestStart < g.firstStart) g.firstStart = e.timing.requestStart;
 
@@ -313,26 +338,11 @@ export class Correlator {
     this.onPair(p);
   }
 
+  /** Which leg is which (see the class comment). The group is done: its legs are sorted and marked in place. */
   private resolve(g: Group): Pair {
-    const legs = [...g.legs].sort(byStart);
-    const shadows = legs.filter((l) => l.shadow);
-    const others = legs.filter((l) => !l.shadow);
-    const used = new Set<Leg>();
-    const rest = (): Exchange[] => legs.filter((l) => !used.has(l)).map((l) => l.e);
-
-    let shadow: Leg | null = null;
-    if (shadows.length > 0) shadow = shadows.find((l) => !l.loopback) ?? shadows[0];
-
-    let pool: Leg[];
-    if (shadow !== null) {
-      const s = shadow;
-      pool = others.filter((l) => sameRequest(l.e, s.e));
-      const stripped = s.e.request.host === null ? null : stripShadowSuffix(s.e.request.host, this.suffix);
-      const sameHostPool = pool.filter((l) => sameHost(l.e.request.host, stripped));
-      if (sameHostPool.length > 0) pool = sameHostPool;
-    } else {
-      pool = others;
-    }
+    const legs = sortByStart(g.legs);
+    const shadow = pickShadow(legs);
+    let pool = shadow === null ? legs.filter((l) => !l.shadow) : this.primaryPool(legs, shadow);
     const upstream = pool.filter((l) => !l.loopback);
     if (upstream.length > 0) pool = upstream;
 
@@ -340,12 +350,12 @@ export class Correlator {
       const lowest = Math.min(...upstream.map((l) => l.attempt ?? 1));
       const first = upstream.filter((l) => (l.attempt ?? 1) === lowest);
       if (first.some((l) => !sameEndpoint(l.e.server, first[0].e.server))) {
-        for (const l of first) used.add(l);
+        for (const l of first) l.claimed = true;
         return {
           id: g.id,
           primary: null,
           shadow: null,
-          related: rest(),
+          related: unclaimed(legs),
           retries: [],
           candidates: first.map((l) => l.e),
           ambiguity: 'no-shadow-marker',
@@ -370,9 +380,9 @@ export class Correlator {
     }
 
     const retries: Exchange[] = [];
-    if (shadow !== null) used.add(shadow);
+    if (shadow !== null) shadow.claimed = true;
     if (primary !== null) {
-      used.add(primary);
+      primary.claimed = true;
       const p = primary;
       for (const l of pool) {
         if (
@@ -383,7 +393,7 @@ export class Correlator {
           sameRequest(l.e, p.e) &&
           (p.e.request.host === null || sameHost(l.e.request.host, p.e.request.host))
         ) {
-          used.add(l);
+          l.claimed = true;
           retries.push(l.e);
         }
       }
@@ -392,11 +402,20 @@ export class Correlator {
       id: g.id,
       primary: primary?.e ?? null,
       shadow: shadow?.e ?? null,
-      related: rest(),
+      related: unclaimed(legs),
       retries,
       candidates: [],
       ambiguity: null,
       state: primary === null ? 'primary-missing' : shadow === null ? 'shadow-missing' : 'paired',
     };
+  }
+
+  /** The non-shadow legs that may be the shadow's primary: the same method and target, and the same Host unsuffixed when any leg has it. */
+  private primaryPool(legs: readonly Leg[], shadow: Leg): Leg[] {
+    const pool = legs.filter((l) => !l.shadow && sameRequest(l.e, shadow.e));
+    const host = shadow.e.request.host;
+    const stripped = host === null ? null : stripShadowSuffix(host, this.suffix);
+    const sameHostPool = pool.filter((l) => sameHost(l.e.request.host, stripped));
+    return sameHostPool.length > 0 ? sameHostPool : pool;
   }
 }

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Difference } from './compare.js';
 import { NoiseDetector } from './noise.js';
@@ -49,5 +50,23 @@ describe('NoiseDetector', () => {
     expect(n.droppedPaths).toBe(1);
     expect(n.pairs('r3')).toBe(0);
     expect(n.probableNoise('r1', 1, 1)).toEqual(['$.a', '$.b', '$.c']);
+  });
+});
+
+describe('isProbableNoise', () => {
+  it('is membership in probableNoise, on generated observations', () => {
+    const path = fc.constantFrom('$.a', '$.b', 'header:x', 'status', '...');
+    const observation = fc.tuple(fc.constantFrom('r1', 'r2'), fc.array(path, { maxLength: 4 }));
+    fc.assert(
+      fc.property(fc.array(observation, { maxLength: 40 }), fc.nat({ max: 12 }), fc.constantFrom(0, 0.5, 0.9, 1), (observations, minPairs, ratio) => {
+        const n = new NoiseDetector();
+        for (const [route, paths] of observations) n.observe(route, paths.map((p) => ({ kind: 'body', path: p, primary: null, shadow: null })));
+        for (const route of ['r1', 'r2', 'r3']) {
+          const listed = n.probableNoise(route, minPairs, ratio);
+          for (const p of ['$.a', '$.b', 'header:x', 'status', '...']) expect(n.isProbableNoise(route, p, minPairs, ratio)).toBe(listed.includes(p));
+        }
+      }),
+      { numRuns: 500 },
+    );
   });
 });

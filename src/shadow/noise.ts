@@ -12,6 +12,17 @@ export interface NoiseLimits {
   readonly maxPathsPerRoute?: number;
 }
 
+/**
+ * Whether differences[i] counts toward its path: a pair counts once per path, and `...` is a
+ * count of left-out differences, not a path. (A scan of the few before it: no set per pair.)
+ */
+export function countsPath(differences: readonly Pick<Difference, 'path'>[], i: number): boolean {
+  const path = differences[i].path;
+  if (path === '...') return false;
+  for (let j = 0; j < i; j++) if (differences[j].path === path) return false;
+  return true;
+}
+
 interface RouteStats {
   pairs: number;
   readonly counts: Map<string, number>;
@@ -43,10 +54,9 @@ export class NoiseDetector {
       this.routes.set(route, stats);
     }
     stats.pairs++;
-    const seen = new Set<string>();
-    for (const d of differences) {
-      if (d.path === '...' || seen.has(d.path)) continue;
-      seen.add(d.path);
+    for (let i = 0; i < differences.length; i++) {
+      if (!countsPath(differences, i)) continue;
+      const d = differences[i];
       const n = stats.counts.get(d.path);
       if (n !== undefined) stats.counts.set(d.path, n + 1);
       else if (stats.counts.size < this.maxPaths) stats.counts.set(d.path, 1);
@@ -66,6 +76,14 @@ export class NoiseDetector {
     const out: string[] = [];
     for (const [path, n] of stats.counts) if (n / stats.pairs >= ratio) out.push(path);
     return out.sort();
+  }
+
+  /** Whether `path` is one of probableNoise(route, minPairs, ratio), without listing them. */
+  isProbableNoise(route: string, path: string, minPairs = 10, ratio = 0.9): boolean {
+    const stats = this.routes.get(route);
+    if (stats === undefined || stats.pairs < minPairs || stats.pairs === 0) return false;
+    const n = stats.counts.get(path);
+    return n !== undefined && n / stats.pairs >= ratio;
   }
 
   /** Compare options that leave out the probable noise of `route` (headers and JSON paths). */

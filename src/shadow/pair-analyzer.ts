@@ -5,9 +5,9 @@
  */
 import type { AnomalyCounter } from '../core/anomalies.js';
 import type { Micros } from '../core/time.js';
-import type { Exchange } from '../http/types.js';
+import type { BodyCapture, Exchange } from '../http/types.js';
 import { DEFAULT_SHADOW_SUFFIX } from './classify.js';
-import { compareExchanges, type CompareOptions, type Difference } from './compare.js';
+import { ResponseComparer, sameWireBody, type CompareOptions, type Difference } from './compare.js';
 import { Correlator, type CorrelatorOptions, type CorrelatorStats, type Pair } from './correlate.js';
 import { NoiseDetector } from './noise.js';
 import { routeOf } from './route-template.js';
@@ -29,6 +29,7 @@ export class PairAnalyzer {
   others = 0;
 
   private readonly correlator: Correlator;
+  private readonly comparer: ResponseComparer;
   private readonly noise = new NoiseDetector();
   private readonly suffix: string;
 
@@ -38,6 +39,7 @@ export class PairAnalyzer {
     onOther: (e: Exchange) => void = () => {},
   ) {
     this.suffix = options.correlation?.shadowSuffix ?? DEFAULT_SHADOW_SUFFIX;
+    this.comparer = new ResponseComparer(options.compare);
     this.correlator = new Correlator((p) => this.onReport(this.report(p)), {
       ...options.correlation,
       onOther: (e) => {
@@ -72,23 +74,28 @@ export class PairAnalyzer {
     const { primary, shadow } = pair;
     // Only whole answers are compared: a gap would show up as a difference the services never made.
     const compared = primary !== null && shadow !== null && primary.response !== null && shadow.response !== null && primary.complete && shadow.complete;
-    const found = compared ? compareExchanges(primary, shadow, this.options.compare).differences : [];
-    if (compared) this.countDecodeLimits([primary, shadow]);
+    const found = compared ? this.comparer.exchanges(primary, shadow).differences : [];
+    if (compared) this.countDecodeLimits(primary.response.body, shadow.response.body);
     // Only compared pairs teach the noise detector what usually differs on this route.
     const differences = compared ? this.markNoise(routeKey(route), found) : [];
-    return { pair, route, differences, ...verdictOf(pair, found) };
+    const { verdict, hint } = verdictOf(pair, found);
+    return { pair, route, differences, verdict, hint };
   }
 
   /** Bodies are decoded lazily, by the comparison: this is where a decompression bomb meets its bound. */
-  private countDecodeLimits(legs: readonly Exchange[]): void {
-    for (const e of legs) if (e.response?.body.decodeProblem === 'limit') this.options.anomalies?.add('http.decode-limit');
+  private countDecodeLimits(primary: BodyCapture, shadow: BodyCapture): void {
+    const primaryCut = primary.decodeProblem === 'limit';
+    // A body sent as the primary's decodes as the primary's did: not decoded again just to count.
+    const shadowCut = sameWireBody(primary, shadow) ? primaryCut : shadow.decodeProblem === 'limit';
+    if (primaryCut) this.options.anomalies?.add('http.decode-limit');
+    if (shadowCut) this.options.anomalies?.add('http.decode-limit');
   }
 
   /** Records the differences under their route and flags the ones that differ in nearly every pair. */
   private markNoise(route: string, found: readonly Difference[]): ReportedDifference[] {
     this.noise.observe(route, found);
     if (found.length === 0) return [];
-    const noisy = new Set(this.noise.probableNoise(route, this.options.noise?.minPairs, this.options.noise?.ratio));
-    return found.map((d) => ({ ...d, noise: noisy.has(d.path) }));
+    const { minPairs, ratio } = this.options.noise ?? {};
+    return found.map((d) => ({ ...d, noise: this.noise.isProbableNoise(route, d.path, minPairs, ratio) }));
   }
 }

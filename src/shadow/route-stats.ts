@@ -7,6 +7,7 @@
 import type { Exchange } from '../http/types.js';
 import { latencyMicros } from '../http/latency.js';
 import { DeltaHistogram, LatencyHistogram } from './latency-histogram.js';
+import { countsPath } from './noise.js';
 import { routeKey, VERDICTS, type PairReport, type Route, type Verdict } from './verdict.js';
 
 export const OTHER_ROUTES = '(other routes)';
@@ -142,11 +143,11 @@ export class RouteStats {
       entry.delta.record(s - p);
     }
 
-    // Once per pair per path, as noise.ts counts; `...` is a count of left-out differences, not a field.
-    const seen = new Set<string>();
-    for (const d of report.differences) {
-      if (d.path === '...' || seen.has(d.path)) continue;
-      seen.add(d.path);
+    // Once per pair per path, as noise.ts counts.
+    const differences = report.differences;
+    for (let i = 0; i < differences.length; i++) {
+      if (!countsPath(differences, i)) continue;
+      const d = differences[i];
       const known = entry.paths.get(d.path);
       if (known !== undefined) {
         known.count++;

@@ -63,8 +63,8 @@ export function verdictOf(pair: Pair, differences: readonly Difference[]): { ver
   if (succeeded(primary) && (isServerError(shadow) || wasReset(shadow))) {
     return { verdict: 'shadow-error', hint: shadow.response === null ? 'the shadow reset the connection before answering' : null };
   }
-  const cut = (['primary', 'shadow'] as const).filter((side) => isCut(pair[side] as Exchange));
-  if (cut.length > 0) {
+  if (isCut(primary) || isCut(shadow)) {
+    const cut = (['primary', 'shadow'] as const).filter((side) => isCut(pair[side] as Exchange));
     return { verdict: 'incomplete', hint: cut.map((side) => `${side}: ${(pair[side] as Exchange).anomalies.join(', ') || 'no response seen'}`).join('; ') };
   }
   return { verdict: differences.length === 0 ? 'match' : 'differ', hint: null };
