@@ -1,14 +1,17 @@
 import type { Micros } from '../core/time.js';
 import type { Exchange } from '../http/types.js';
+import { keptBodyBytes } from '../http/kept-bytes.js';
 
 export interface StartOrderLimits {
   /** How long (packet time) an exchange waits for earlier-started ones still in flight. */
   readonly window: Micros;
-  /** Most exchanges held at once; past it the earliest go out regardless. */
+  /** Most items held at once; past it the earliest go out regardless. */
   readonly maxHeld: number;
+  /** Most bytes held at once (StartOrdering.weight); past it the earliest go out regardless. */
+  readonly maxHeldBytes: number;
 }
 
-export const DEFAULT_START_ORDER: StartOrderLimits = { window: 1_000_000, maxHeld: 2_000 };
+export const DEFAULT_START_ORDER: StartOrderLimits = { window: 1_000_000, maxHeld: 2_000, maxHeldBytes: 32 * 1024 * 1024 };
 
 /** How held items sort: by request start, then connection and position (a total order). */
 export interface StartOrdering<T> {
@@ -16,12 +19,15 @@ export interface StartOrdering<T> {
   compare(a: T, b: T): number;
   /** When the item's request began (packet time). */
   start(item: T): Micros;
+  /** Bytes the item keeps outside V8's heap (bodies), which the heap cap does not bound; default none. */
+  weight?(item: T): number;
 }
 
 /** Exchanges by request start, then connection and position (no two exchanges share the last two). */
 export const EXCHANGE_STARTS: StartOrdering<Exchange> = {
   compare: (a, b) => a.timing.requestStart - b.timing.requestStart || a.connectionId - b.connectionId || a.index - b.index,
   start: (e) => e.timing.requestStart,
+  weight: keptBodyBytes,
 };
 
 /**
@@ -35,8 +41,11 @@ export const EXCHANGE_STARTS: StartOrdering<Exchange> = {
  * is nearly in order already) and merges it in, instead of sorting everything held again.
  */
 export class StartOrder<T> {
-  /** Held items, sorted, from `first` on (released ones before it are dropped lazily). */
-  private held: T[] = [];
+  /**
+   * Held items, sorted, from `first` on. The slots before it are emptied at release (a released
+   * exchange may keep a megabyte of body) and dropped from the array lazily.
+   */
+  private held: Array<T | undefined> = [];
   private first = 0;
   /** Added since the last release, in arrival order. */
   private incoming: T[] = [];
@@ -46,8 +55,12 @@ export class StartOrder<T> {
     private readonly limits: StartOrderLimits = DEFAULT_START_ORDER,
   ) {}
 
+  /** Bytes of the items held and incoming (StartOrdering.weight). */
+  private heldBytes = 0;
+
   add(item: T): void {
     this.incoming.push(item);
+    if (this.ordering.weight !== undefined) this.heldBytes += this.ordering.weight(item);
   }
 
   /** At packet time `now`, items that started before this have been released (bar the ones slower than the window). */
@@ -62,12 +75,18 @@ export class StartOrder<T> {
     const count = held.length - this.first;
     if (count === 0) return [];
     const horizon = this.horizon(now);
-    const maxHeld = this.limits.maxHeld;
+    const { maxHeld, maxHeldBytes } = this.limits;
+    const { start, weight } = this.ordering;
     let n = 0;
-    const start = this.ordering.start;
-    while (n < count && (start(held[this.first + n]) <= horizon || count - n > maxHeld)) n++;
+    while (n < count) {
+      const item = held[this.first + n] as T;
+      if (!(start(item) <= horizon || count - n > maxHeld || this.heldBytes > maxHeldBytes)) break;
+      if (weight !== undefined) this.heldBytes -= weight(item);
+      n++;
+    }
     if (n === 0) return [];
-    const out = held.slice(this.first, this.first + n);
+    const out = held.slice(this.first, this.first + n) as T[];
+    held.fill(undefined, this.first, this.first + n);
     this.first += n;
     if (this.first === held.length) {
       this.held = [];
@@ -82,9 +101,10 @@ export class StartOrder<T> {
   /** Everything still held, in start order (end of capture). */
   drain(): T[] {
     this.merge();
-    const out = this.first === 0 ? this.held : this.held.slice(this.first);
+    const out = (this.first === 0 ? this.held : this.held.slice(this.first)) as T[];
     this.held = [];
     this.first = 0;
+    this.heldBytes = 0;
     return out;
   }
 
@@ -102,7 +122,7 @@ export class StartOrder<T> {
       this.first = 0;
       return;
     }
-    if (compare(held[held.length - 1], incoming[0]) < 0) {
+    if (compare(held[held.length - 1] as T, incoming[0]) < 0) {
       // Everything new starts after everything held (the usual case).
       for (const e of incoming) held.push(e);
       return;
@@ -111,8 +131,8 @@ export class StartOrder<T> {
     let i = first;
     let j = 0;
     let k = 0;
-    while (i < held.length && j < incoming.length) merged[k++] = compare(held[i], incoming[j]) <= 0 ? held[i++] : incoming[j++];
-    while (i < held.length) merged[k++] = held[i++];
+    while (i < held.length && j < incoming.length) merged[k++] = compare(held[i] as T, incoming[j]) <= 0 ? (held[i++] as T) : incoming[j++];
+    while (i < held.length) merged[k++] = held[i++] as T;
     while (j < incoming.length) merged[k++] = incoming[j++];
     this.held = merged;
     this.first = 0;

@@ -290,6 +290,27 @@ describe('Correlator: missing sides, time and bounds', () => {
     expect(c.pending).toBe(0);
   });
 
+  it('evicts the oldest pending groups while their kept bodies pass maxPendingBodyBytes', () => {
+    const { c, out } = run({ maxPendingBodyBytes: 2500 });
+    const kib = Buffer.alloc(1000, 0x61);
+    c.add(toPrimary({ id: 'a', at: 0, responseBody: kib }));
+    c.add(toPrimary({ id: 'b', at: 1, responseBody: kib }));
+    expect(out).toHaveLength(0);
+    c.add(toPrimary({ id: 'c', at: 2, responseBody: kib, body: Buffer.alloc(100) }));
+    expect(out.map((p) => [p.id, p.state])).toEqual([['a', 'shadow-missing']]);
+    expect(c.evicted).toBe(1);
+    // What an emitted group kept no longer counts: a shadow for b still pairs, within budget.
+    c.add(toShadow({ id: 'b', at: 3, responseBody: Buffer.alloc(300) }));
+    expect(c.evicted).toBe(1);
+    c.advance(T0 + 2 * SECOND);
+    expect(out.map((p) => [p.id, p.state])).toEqual([
+      ['a', 'shadow-missing'],
+      ['b', 'paired'],
+    ]);
+    c.finish();
+    expect(out.map((p) => p.id)).toEqual(['a', 'b', 'c']);
+  });
+
   it('a group full of legs (one id reused by a client) is emitted at maxLegs', () => {
     const { c, out } = run({ maxLegs: 3 });
     for (let i = 0; i < 7; i++) c.add(toPrimary({ at: i * 10, client: `10.1.0.5:${41000 + i}` }));

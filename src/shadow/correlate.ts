@@ -1,3 +1,4 @@
+import { keptBodyBytes } from '../http/kept-bytes.js';
 import type { Micros } from '../core/time.js';
 import type { Exchange } from '../http/types.js';
 import { DEFAULT_SHADOW_SUFFIX, stripShadowSuffix } from './classify.js';
@@ -54,6 +55,13 @@ export interface CorrelatorOptions {
   podLabels?: PodLabels;
   /** Pending groups at most; the oldest is emitted early beyond it. Default 100 000. */
   maxPending?: number;
+  /**
+   * Body bytes kept by the exchanges of pending groups, all together; beyond it the oldest groups
+   * are emitted early (counted as evicted). Bodies live outside V8's heap, so the heap cap does
+   * not bound them: a burst of large unmirrored downloads, each waiting out the window for a
+   * shadow, would otherwise hold them all. Default 32 MiB.
+   */
+  maxPendingBodyBytes?: number;
   /** Legs in one group at most (a client reusing one id); the group is emitted when full. Default 64. */
   maxLegs?: number;
   /** Exchanges that join no pair: without the key, or arriving after their group was emitted. */
@@ -119,6 +127,8 @@ function sameRequest(a: Exchange, b: Exchange): boolean {
   return a.request.method === b.request.method && a.request.target === b.request.target;
 }
 
+export const DEFAULT_MAX_PENDING_BODY_BYTES = 32 * 1024 * 1024;
+
 function sameHost(a: string | null, b: string | null): boolean {
   return a !== null && b !== null && a.toLowerCase() === b.toLowerCase();
 }
@@ -166,6 +176,9 @@ export class Correlator {
   private readonly destinations: readonly ShadowDestination[];
   private readonly podLabels: PodLabels | undefined;
   private readonly maxPending: number;
+  private readonly maxPendingBodyBytes: number;
+  /** Body bytes kept by the legs of pending groups. */
+  private pendingBodyBytes = 0;
   private readonly maxLegs: number;
   private readonly onOther: (e: Exchange) => void;
   /** Pending groups in order of creation (oldest first). */
@@ -187,6 +200,7 @@ export class Correlator {
     this.destinations = options.shadowDestinations ?? [];
     this.podLabels = options.podLabels;
     this.maxPending = Math.max(1, options.maxPending ?? 100_000);
+    this.maxPendingBodyBytes = Math.max(0, options.maxPendingBodyBytes ?? DEFAULT_MAX_PENDING_BODY_BYTES);
     this.maxLegs = Math.max(2, options.maxLegs ?? 64);
     this.onOther = options.onOther ?? (() => {});
   }
@@ -221,13 +235,7 @@ export class Correlator {
         this.onOther(e);
         return;
       }
-      if (this.groups.size >= this.maxPending) {
-        const oldest = this.groups.values().next().value;
-        if (oldest !== undefined) {
-          this.evicted++;
-          this.emit(oldest);
-        }
-      }
+      if (this.groups.size >= this.maxPending) this.evictOldest();
       g = { id, legs: [], firstStart: e.timing.requestStart, ready: false, done: false };
       this.groups.set(id, g);
     }
@@ -251,6 +259,7 @@ export class Correlator {
       attempt,
       claimed: false,
     });
+    this.pendingBodyBytes += keptBodyBytes(e);
     if (e.timing.requestStart < g.firstStart) g.firstStart = e.timing.requestStart;
 
     if (g.legs.length >= this.maxLegs) {
@@ -262,6 +271,15 @@ export class Correlator {
       g.ready = true;
       this.ready.push(g);
     }
+    while (this.pendingBodyBytes > this.maxPendingBodyBytes && this.groups.size > 0) this.evictOldest();
+  }
+
+  /** Emits the oldest pending group before its time (a bound was reached). */
+  private evictOldest(): void {
+    const oldest = this.groups.values().next().value;
+    if (oldest === undefined) return;
+    this.evicted++;
+    this.emit(oldest);
   }
 
   /** Packet time has reached `now`: emits the groups whose settle time or window has passed. */
@@ -323,6 +341,7 @@ export class Correlator {
   private emit(g: Group, remember = true): void {
     g.done = true;
     this.groups.delete(g.id);
+    for (const l of g.legs) this.pendingBodyBytes -= keptBodyBytes(l.e);
     if (remember) {
       this.recent.set(g.id, g.firstStart);
       if (this.recent.size > this.maxPending) {

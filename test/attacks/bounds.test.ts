@@ -8,7 +8,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { endlessChunked, gzipBomb, hugeHeaders, sharedRequestId, synFlood } from '../helpers/attack-captures.js';
+import { endlessChunked, gzipBomb, hugeHeaders, largeUnmirroredBodies, sharedRequestId, synFlood } from '../helpers/attack-captures.js';
 import { REPO_ROOT } from '../helpers/captures.js';
 
 const BIN = join(REPO_ROOT, 'dist/cli/main.js');
@@ -73,6 +73,17 @@ describe('hostile captures finish, bounded, and say which bound they hit', () =>
     expect(peakMb).toBeLessThan(MEMORY_LIMIT_MB);
     expect(summary.exchanges).toBe(100_000);
     expect(summary.correlation.fullGroups).toBeGreaterThan(1000);
+  }, 120_000);
+
+  it('400 downloads of 1 MiB that were never mirrored (all waiting for their shadow at once)', async () => {
+    const file = join(dir, 'downloads.pcap');
+    await largeUnmirroredBodies(file, 400, 1 << 20);
+    const { code, peakMb, summary } = analyse(file);
+    expect(code).toBe(0);
+    expect(peakMb).toBeLessThan(MEMORY_LIMIT_MB);
+    expect(summary.exchanges).toBe(400);
+    expect(summary.verdicts['shadow-missing']).toBe(400);
+    expect(summary.correlation.evicted).toBeGreaterThan(0);
   }, 120_000);
 
   it('10 MB of request headers', async () => {

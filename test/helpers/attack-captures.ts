@@ -173,6 +173,22 @@ export async function sharedRequestId(path: string, count: number): Promise<void
   await pcap.close();
 }
 
+/**
+ * `count` requests that were never mirrored (no shadow leg: each waits out the pairing window),
+ * each answered with `bodyBytes` of a body of its own, on one keep-alive connection.
+ */
+export async function largeUnmirroredBodies(path: string, count: number, bodyBytes: number): Promise<void> {
+  const pcap = new PcapStream(path);
+  const c = await new Connection(pcap, '10.0.0.1', 40000, '10.0.0.2', 80).open();
+  const body = Buffer.alloc(bodyBytes, 0x62);
+  for (let i = 0; i < count; i++) {
+    await c.request(`GET /download/${i} HTTP/1.1\r\nHost: api:80\r\nx-request-id: download-${i}\r\n\r\n`);
+    body.write(`${i}`.padStart(12, '0'));
+    await c.response(Buffer.concat([Buffer.from(`HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\nContent-Length: ${bodyBytes}\r\n\r\n`), body]));
+  }
+  await pcap.close();
+}
+
 /** A request whose headers run to `megabytes` MB (one huge cookie), answered normally. */
 export async function hugeHeaders(path: string, megabytes: number): Promise<void> {
   const pcap = new PcapStream(path);
