@@ -12,7 +12,7 @@ import type { Exchange } from '../http/types.js';
 import type { Micros } from '../core/time.js';
 import { HeldLines, type HeldLine } from '../render/held-lines.js';
 import { packetStream } from '../pipeline/packets.js';
-import { exchangeJson } from '../render/exchange-json.js';
+import { exchangeJsonBytes } from '../render/exchange-json.js';
 import { parseGate, type GateCondition } from '../shadow/gate.js';
 import type { PairAnalyzerOptions } from '../shadow/pair-analyzer.js';
 import type { PodDirectory } from '../core/pod-directory.js';
@@ -241,7 +241,7 @@ async function exchangeRecords(context: ViewContext, analysis: AnalyzeOptions): 
   const roles = new HostRoles();
   const hold = (raw: Exchange): void => {
     const e = redacted(context, raw);
-    order.add({ start: raw.timing.requestStart, connectionId: raw.connectionId, index: raw.index, line: lines.keep(exchangeJson(e, roles.of(e.request.host))) });
+    order.add({ start: raw.timing.requestStart, connectionId: raw.connectionId, index: raw.index, line: lines.keep(exchangeJsonBytes(e, roles.of(e.request.host))) });
   };
   const write = (records: readonly HeldRecord[]): void => {
     for (const r of records) {

@@ -583,6 +583,13 @@ export function exchangeJson(e: Exchange, role: Role): string {
   return recordText();
 }
 
+/** The same record as bytes: a view of the writer's buffer, valid until the next record is started (copy it to keep it). */
+export function exchangeJsonBytes(e: Exchange, role: Role): Buffer {
+  startRecord();
+  writeExchange(e, role);
+  return recordBytes();
+}
+
 // --- records that embed exchanges (pair-json.ts) write through these -------------------------
 
 /** Starts a record at the beginning of the buffer; the previous record's text or bytes must be taken by now. */

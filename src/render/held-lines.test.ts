@@ -16,6 +16,8 @@ describe('HeldLines', () => {
         fc.array(fc.tuple(fc.oneof(fc.integer({ min: 0, max: 200 }), fc.integer({ min: 20_000, max: 90_000 }), fc.integer({ min: CHUNK - 10, max: CHUNK + 10 })), fc.array(fc.nat(), { maxLength: 3 })), { maxLength: 60 }),
         (steps) => {
           const lines = new HeldLines();
+          // Lines come as views of one reused buffer (as the record writer gives them): kept means copied.
+          let scratch = Buffer.alloc(0);
           const held: Array<{ line: HeldLine; text: string }> = [];
           const writeOut = (i: number): void => {
             const [{ line, text: expected }] = held.splice(i, 1);
@@ -25,7 +27,10 @@ describe('HeldLines', () => {
           };
           steps.forEach(([length, picks], n) => {
             const t = text(n, Math.max(length, `${n}:`.length));
-            held.push({ line: lines.keep(t), text: t });
+            if (scratch.length < t.length) scratch = Buffer.alloc(t.length);
+            scratch.write(t, 'latin1');
+            held.push({ line: lines.keep(scratch.subarray(0, t.length)), text: t });
+            scratch.fill(0x3f);
             for (const p of picks) if (held.length > 0) writeOut(p % held.length);
           });
           while (held.length > 0) writeOut(held.length - 1);

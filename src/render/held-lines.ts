@@ -1,10 +1,5 @@
 import type { LineSink } from './line-sink.js';
 
-/** Buffer's own Latin-1 writer: write(text, offset, 'latin1') without the argument checks. */
-interface LatinWritable {
-  latin1Write(text: string, offset: number): number;
-}
-
 const CHUNK_BYTES = 256 * 1024;
 /** Empty chunks kept for reuse; beyond, they are left to the garbage collector. */
 const SPARE_CHUNKS = 4;
@@ -34,13 +29,14 @@ export class HeldLines {
   private current: Chunk = newChunk(CHUNK_BYTES);
   private readonly spare: Chunk[] = [];
 
-  /** Keeps `text` (Latin-1: one byte per character). */
-  keep(text: string): HeldLine {
-    const length = text.length;
+  /** Keeps a copy of `bytes` (a line already written as bytes, e.g. into a reused buffer). */
+  keep(bytes: Uint8Array): HeldLine {
+    const length = bytes.length;
     if (this.current.used + length > this.current.bytes.length) this.current = this.nextChunk(length);
     const chunk = this.current;
     const at = chunk.used;
-    chunk.used += (chunk.bytes as unknown as LatinWritable).latin1Write(text, at);
+    chunk.bytes.set(bytes, at);
+    chunk.used += length;
     chunk.live++;
     return { chunk, at, length };
   }
