@@ -300,36 +300,86 @@ function bool(v: boolean): void {
 const COMMA_OPEN = bytes(',[');
 
 /**
- * The last two values seen under each header name (two: primary and shadow alternate), and once
- * a value has come a third time, the bytes of its pair (`,[name,value]`). A value that comes
- * once or twice costs no copy: a request id comes twice, on the primary and on the shadow.
- * Bounded: cleared when it gets large.
+ * Bytes of record pieces that repeat from one exchange to the next (a header pair, a request or
+ * status line), kept per key for the last two sets of values seen under it (two: primary and
+ * shadow alternate), once a set has been written `keepAt` times. Values are up to three
+ * primitives compared with ===, so a lookup makes no garbage. Bounded: cleared when it has
+ * `maxKeys` keys; pieces longer than `maxBytes` are not kept.
  */
-interface PairEntry {
-  value0: string;
-  /** Times value0 was written (while json0 is null). */
+class PieceMemo {
+  private readonly entries = new Map<string, MemoEntry>();
+
+  constructor(
+    private readonly keepAt: number,
+    private readonly maxKeys: number,
+    private readonly maxBytes: number,
+  ) {}
+
+  /** The kept bytes of the piece with these values under `key`, if any. */
+  find(key: string, a: Primitive, b: Primitive, c: Primitive): Uint8Array | null {
+    const entry = this.entries.get(key);
+    if (entry === undefined) return null;
+    if (entry.json0 !== null && entry.a0 === a && entry.b0 === b && entry.c0 === c) return entry.json0;
+    if (entry.json1 !== null && entry.a1 === a && entry.b1 === b && entry.c1 === c) return entry.json1;
+    return null;
+  }
+
+  /** The piece with these values was just written from `from` to the end of the record: counts it, keeps its bytes once due. */
+  written(key: string, a: Primitive, b: Primitive, c: Primitive, from: number): void {
+    if (at - from > this.maxBytes) return;
+    let entry = this.entries.get(key);
+    if (entry === undefined) {
+      if (this.entries.size >= this.maxKeys) this.entries.clear();
+      entry = { a0: a, b0: b, c0: c, seen0: 0, json0: null, a1: null, b1: null, c1: null, seen1: 0, json1: null };
+      this.entries.set(key, entry);
+    } else if (!(entry.a0 === a && entry.b0 === b && entry.c0 === c)) {
+      if (entry.seen1 > 0 && entry.a1 === a && entry.b1 === b && entry.c1 === c) {
+        if (++entry.seen1 >= this.keepAt) entry.json1 = copyOut(from, at);
+        return;
+      }
+      // A new set of values: it takes the place of the older one.
+      entry.a1 = entry.a0;
+      entry.b1 = entry.b0;
+      entry.c1 = entry.c0;
+      entry.seen1 = entry.seen0;
+      entry.json1 = entry.json0;
+      entry.a0 = a;
+      entry.b0 = b;
+      entry.c0 = c;
+      entry.seen0 = 0;
+      entry.json0 = null;
+    }
+    if (++entry.seen0 >= this.keepAt) entry.json0 = copyOut(from, at);
+  }
+}
+
+type Primitive = string | number | null;
+
+interface MemoEntry {
+  a0: Primitive;
+  b0: Primitive;
+  c0: Primitive;
+  /** Times this set was written (while json0 is null). */
   seen0: number;
   json0: Uint8Array | null;
-  value1: string;
+  a1: Primitive;
+  b1: Primitive;
+  c1: Primitive;
   seen1: number;
   json1: Uint8Array | null;
 }
-const pairCache = new Map<string, PairEntry>();
-const PAIR_CACHE_NAMES = 512;
-/** A pair's bytes are kept when its value is written for this many times. */
-const KEEP_AT = 3;
+
+/**
+ * Header pairs (`,[name,value]`) by name. Kept on the third writing: a value that comes once or
+ * twice costs no copy (a request id comes twice, on the primary and on the shadow).
+ */
+const headerPairs = new PieceMemo(3, 512, Infinity);
 
 function pair(name: string, value: string): void {
-  let entry = pairCache.get(name);
-  if (entry !== undefined) {
-    if (entry.value0 === value && entry.json0 !== null) {
-      put(entry.json0);
-      return;
-    }
-    if (entry.value1 === value && entry.json1 !== null) {
-      put(entry.json1);
-      return;
-    }
+  const kept = headerPairs.find(name, value, null, null);
+  if (kept !== null) {
+    put(kept);
+    return;
   }
   const from = at;
   put(COMMA_OPEN);
@@ -337,23 +387,7 @@ function pair(name: string, value: string): void {
   put(COMMA);
   str(value);
   put(CLOSE);
-  if (entry === undefined) {
-    if (pairCache.size >= PAIR_CACHE_NAMES) pairCache.clear();
-    entry = { value0: value, seen0: 1, json0: null, value1: '', seen1: 0, json1: null };
-    pairCache.set(name, entry);
-  } else if (entry.value0 === value) {
-    if (++entry.seen0 >= KEEP_AT) entry.json0 = copyOut(from, at);
-  } else if (entry.value1 === value && entry.json1 === null && entry.value1 !== '') {
-    if (++entry.seen1 >= KEEP_AT) entry.json1 = copyOut(from, at);
-  } else {
-    // A new value: it takes the place of the older one.
-    entry.value1 = entry.value0;
-    entry.seen1 = entry.seen0;
-    entry.json1 = entry.json0;
-    entry.value0 = value;
-    entry.seen0 = 1;
-    entry.json0 = null;
-  }
+  headerPairs.written(name, value, null, null, from);
 }
 
 /** A copy of what was written from `from` to `to` (the buffer is written over by the next record). */
@@ -448,33 +482,15 @@ const RECORD_START: Readonly<Record<string, Uint8Array>> = {
 
 /**
  * The request's start line and host, `,"request":{"method":..,"target":..,"version":..,"host":..,"headers":`,
- * by target: the last two seen with each target (primary and shadow alternate), their bytes
- * kept once seen twice. Bounded: cleared when it gets large.
+ * by target, kept on the second writing.
  */
-interface RequestLineEntry {
-  method0: string;
-  version0: string;
-  host0: string | null;
-  json0: Uint8Array | null;
-  method1: string;
-  version1: string;
-  host1: string | null;
-  json1: Uint8Array | null;
-}
-const requestLines = new Map<string, RequestLineEntry>();
-const REQUEST_LINE_TARGETS = 1024;
+const requestLines = new PieceMemo(2, 1024, 512);
 
 function requestLine(method: string, target: string, version: string, host: string | null): void {
-  let c = requestLines.get(target);
-  if (c !== undefined) {
-    if (c.json0 !== null && c.method0 === method && c.version0 === version && c.host0 === host) {
-      put(c.json0);
-      return;
-    }
-    if (c.json1 !== null && c.method1 === method && c.version1 === version && c.host1 === host) {
-      put(c.json1);
-      return;
-    }
+  const kept = requestLines.find(target, method, version, host);
+  if (kept !== null) {
+    put(kept);
+    return;
   }
   const from = at;
   put(K_REQUEST_METHOD);
@@ -486,49 +502,17 @@ function requestLine(method: string, target: string, version: string, host: stri
   put(K_HOST);
   strOrNull(host);
   put(K_HEADERS);
-  if (at - from > 512) return;
-  if (c === undefined) {
-    if (requestLines.size >= REQUEST_LINE_TARGETS) requestLines.clear();
-    c = { method0: method, version0: version, host0: host, json0: null, method1: '', version1: '', host1: null, json1: null };
-    requestLines.set(target, c);
-  } else if (c.method0 === method && c.version0 === version && c.host0 === host) {
-    c.json0 = copyOut(from, at);
-  } else if (c.method1 === method && c.version1 === version && c.host1 === host && c.method1 !== '') {
-    c.json1 = copyOut(from, at);
-  } else {
-    c.method1 = c.method0;
-    c.version1 = c.version0;
-    c.host1 = c.host0;
-    c.json1 = c.json0;
-    c.method0 = method;
-    c.version0 = version;
-    c.host0 = host;
-    c.json0 = null;
-  }
+  requestLines.written(target, method, version, host, from);
 }
 
 /** The same for the status line, `},"response":{"status":..,"reason":..,"version":..,"headers":`, by reason. */
-interface StatusLineEntry {
-  status0: number;
-  version0: string;
-  json0: Uint8Array | null;
-  status1: number;
-  version1: string;
-  json1: Uint8Array | null;
-}
-const statusLines = new Map<string, StatusLineEntry>();
+const statusLines = new PieceMemo(2, 1024, 512);
 
 function statusLine(status: number, reason: string, version: string): void {
-  let c = statusLines.get(reason);
-  if (c !== undefined) {
-    if (c.json0 !== null && c.status0 === status && c.version0 === version) {
-      put(c.json0);
-      return;
-    }
-    if (c.json1 !== null && c.status1 === status && c.version1 === version) {
-      put(c.json1);
-      return;
-    }
+  const kept = statusLines.find(reason, status, version, null);
+  if (kept !== null) {
+    put(kept);
+    return;
   }
   const from = at;
   put(K_RESPONSE_STATUS);
@@ -538,23 +522,7 @@ function statusLine(status: number, reason: string, version: string): void {
   put(K_VERSION);
   str(version);
   put(K_HEADERS);
-  if (at - from > 512) return;
-  if (c === undefined) {
-    if (statusLines.size >= REQUEST_LINE_TARGETS) statusLines.clear();
-    c = { status0: status, version0: version, json0: null, status1: Number.NaN, version1: '', json1: null };
-    statusLines.set(reason, c);
-  } else if (c.status0 === status && c.version0 === version) {
-    c.json0 = copyOut(from, at);
-  } else if (c.status1 === status && c.version1 === version) {
-    c.json1 = copyOut(from, at);
-  } else {
-    c.status1 = c.status0;
-    c.version1 = c.version0;
-    c.json1 = c.json0;
-    c.status0 = status;
-    c.version0 = version;
-    c.json0 = null;
-  }
+  statusLines.written(reason, status, version, null, from);
 }
 
 /** `,"src":..,"dst":..` for a client, kept with the client endpoint (with the server it went to). */
