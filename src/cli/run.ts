@@ -7,7 +7,7 @@ import { mergeSources } from '../capture/merge.js';
 import type { CaptureSource } from '../capture/source.js';
 import { compileFilter } from '../decode/filter/index.js';
 import { analyzeExchanges, completeExchanges, type AnalyzeOptions } from '../pipeline/analyze.js';
-import { StartOrder, type StartOrdering } from '../pipeline/start-order.js';
+import { compareStarts, StartOrder, type StartOrdering } from '../pipeline/start-order.js';
 import type { Exchange } from '../http/types.js';
 import type { Micros } from '../core/time.js';
 import { HeldLines, type HeldLine } from '../render/held-lines.js';
@@ -207,7 +207,7 @@ interface HeldRecord {
 }
 
 const RECORD_STARTS: StartOrdering<HeldRecord> = {
-  compare: (a, b) => a.start - b.start || a.connectionId - b.connectionId || a.index - b.index,
+  compare: (a, b) => compareStarts(a.start, a.connectionId, a.index, b.start, b.connectionId, b.index),
   start: (r) => r.start,
 };
 

@@ -24,8 +24,13 @@ export interface StartOrdering<T> {
 }
 
 /** Exchanges by request start, then connection and position (no two exchanges share the last two). */
+/** Request-start order of two exchanges given by (start, connection, position): time first, then the tie-breaks that make it total. */
+export function compareStarts(aStart: Micros, aConnection: number, aIndex: number, bStart: Micros, bConnection: number, bIndex: number): number {
+  return aStart - bStart || aConnection - bConnection || aIndex - bIndex;
+}
+
 export const EXCHANGE_STARTS: StartOrdering<Exchange> = {
-  compare: (a, b) => a.timing.requestStart - b.timing.requestStart || a.connectionId - b.connectionId || a.index - b.index,
+  compare: (a, b) => compareStarts(a.timing.requestStart, a.connectionId, a.index, b.timing.requestStart, b.connectionId, b.index),
   start: (e) => e.timing.requestStart,
   weight: keptBodyBytes,
 };
