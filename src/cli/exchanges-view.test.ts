@@ -27,9 +27,26 @@ class Collect extends Writable {
 }
 
 async function output(args: readonly string[]): Promise<string> {
+  return (await outputs(args)).stdout;
+}
+
+async function outputs(args: readonly string[]): Promise<{ stdout: string; stderr: string }> {
   const stdout = new Collect();
-  await run(args, { stdout, stderr: new Collect() });
-  return stdout.text;
+  const stderr = new Collect();
+  await run(args, { stdout, stderr });
+  return { stdout: stdout.text, stderr: stderr.text };
+}
+
+/** Runs `body` with SHADOWDUMP_THREADS set to `threads`. */
+async function withThreads<T>(threads: '1' | '2', body: () => Promise<T>): Promise<T> {
+  const before = process.env.SHADOWDUMP_THREADS;
+  process.env.SHADOWDUMP_THREADS = threads;
+  try {
+    return await body();
+  } finally {
+    if (before === undefined) delete process.env.SHADOWDUMP_THREADS;
+    else process.env.SHADOWDUMP_THREADS = before;
+  }
 }
 
 const viewOutput = (args: readonly string[]): Promise<string> => output(['--view', 'exchanges', '--json', ...args]);
@@ -70,5 +87,30 @@ describe('--view exchanges --json against ordering exchanges first', () => {
 
   it('gives the same records when -c stops the capture early', async () => {
     for (const file of allCaptures().slice(0, 20)) expect(await viewOutput(['-c', '25', '-r', file]), file).toBe(await generalPath(file, 25));
+  });
+});
+
+// Two threads (exchange-shard.ts): half the connections' HTTP and records on a second thread,
+// merged back tick by tick. Byte for byte what one thread writes, and the same notes at the end.
+describe('--view exchanges --json on two threads against one', () => {
+  it('gives the same records and the same notes on every capture', async () => {
+    let records = 0;
+    for (const file of allCaptures()) {
+      const one = await withThreads('1', () => outputs(['--view', 'exchanges', '--json', '-r', file]));
+      const two = await withThreads('2', () => outputs(['--view', 'exchanges', '--json', '-r', file]));
+      expect(two.stdout, file).toBe(one.stdout);
+      expect(two.stderr, file).toBe(one.stderr);
+      records += one.stdout.split('\n').length - 1;
+    }
+    expect(records).toBeGreaterThan(1000);
+  });
+
+  it('gives the same records with -c and with --redact', async () => {
+    for (const file of allCaptures().slice(0, 20)) {
+      for (const extra of [['-c', '25'], ['--redact=x-request-id']]) {
+        const args = ['--view', 'exchanges', '--json', ...extra, '-r', file];
+        expect(await withThreads('2', () => output(args)), `${file} ${extra.join(' ')}`).toBe(await withThreads('1', () => output(args)));
+      }
+    }
   });
 });

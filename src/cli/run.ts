@@ -7,12 +7,9 @@ import { mergeSources } from '../capture/merge.js';
 import type { CaptureSource } from '../capture/source.js';
 import { compileFilter } from '../decode/filter/index.js';
 import { analyzeExchanges, completeExchanges, type AnalyzeOptions } from '../pipeline/analyze.js';
-import { compareStarts, StartOrder, type StartOrdering } from '../pipeline/start-order.js';
 import type { Exchange } from '../http/types.js';
-import type { Micros } from '../core/time.js';
-import { HeldLines, type HeldLine } from '../render/held-lines.js';
 import { packetStream } from '../pipeline/packets.js';
-import { exchangeJsonBytes } from '../render/exchange-json.js';
+import { ExchangeRecords, type HeldRecord } from '../render/exchange-records.js';
 import { parseGate, type GateCondition } from '../shadow/gate.js';
 import type { PairAnalyzerOptions } from '../shadow/pair-analyzer.js';
 import type { PodDirectory } from '../core/pod-directory.js';
@@ -26,9 +23,9 @@ import { exchangeLine } from '../render/exchange-text.js';
 import { FlowFileWriter } from '../render/flow-files.js';
 import { PacketPrinter } from '../render/tcpdump/packet-printer.js';
 import { TimestampFormatter } from '../render/tcpdump/timestamp.js';
-import { roleFromHost, type Role } from '../shadow/classify.js';
 import { parseArgs, usageText, type CliOptions } from './args.js';
 import { LineOutput } from './output.js';
+import { shardedExchangeRecords, useSecondThread } from './exchange-shard.js';
 import { analysing, finishCapture, openInterface, printInterfaces, rejectLiveMisuse, type LiveIo } from './live.js';
 import { dropPrivileges } from './privileges.js';
 import { stopOnSignals } from './signals.js';
@@ -198,63 +195,26 @@ async function exchangeLines(context: ViewContext, analysis: AnalyzeOptions): Pr
   }
 }
 
-/** An NDJSON record written as its exchange completed, waiting for its turn in request-start order. */
-interface HeldRecord {
-  readonly start: Micros;
-  readonly connectionId: number;
-  readonly index: number;
-  readonly line: HeldLine;
-}
-
-const RECORD_STARTS: StartOrdering<HeldRecord> = {
-  compare: (a, b) => compareStarts(a.start, a.connectionId, a.index, b.start, b.connectionId, b.index),
-  start: (r) => r.start,
-};
-
-/** roleFromHost, remembered for the hosts seen last (a capture has a few, each in thousands of exchanges). */
-class HostRoles {
-  private readonly known = new Map<string, Role>();
-
-  of(host: string | null): Role {
-    if (host === null) return roleFromHost(null);
-    let role = this.known.get(host);
-    if (role === undefined) {
-      if (this.known.size >= MAX_HOSTS_REMEMBERED) this.known.clear();
-      role = roleFromHost(host);
-      this.known.set(host, role);
-    }
-    return role;
-  }
-}
-
-const MAX_HOSTS_REMEMBERED = 256;
-
 /**
- * NDJSON, one record per exchange in request-start order. A record depends on its exchange
- * alone, so it is written as soon as the exchange completes and only its bytes wait for their
- * turn (see HeldLines): the exchanges themselves die young instead of being held.
+ * NDJSON, one record per exchange in request-start order (see ExchangeRecords); on a big
+ * capture, with a second thread (see exchange-shard.ts).
  */
 async function exchangeRecords(context: ViewContext, analysis: AnalyzeOptions): Promise<void> {
+  if (useSecondThread(context)) return shardedExchangeRecords(context, analysis);
   const { out } = context;
-  const lines = new HeldLines();
-  const order = new StartOrder(RECORD_STARTS);
-  const roles = new HostRoles();
-  const hold = (raw: Exchange): void => {
-    const e = redacted(context, raw);
-    order.add({ start: raw.timing.requestStart, connectionId: raw.connectionId, index: raw.index, line: lines.keep(exchangeJsonBytes(e, roles.of(e.request.host))) });
-  };
-  const write = (records: readonly HeldRecord[]): void => {
-    for (const r of records) {
-      lines.writeTo(r.line, out.lines);
+  const records = new ExchangeRecords(context.redactor);
+  const write = (released: readonly HeldRecord[]): void => {
+    for (const r of released) {
+      records.writeTo(r, out.lines);
       out.endLine();
     }
   };
-  for await (const { now } of completeExchanges(context.source, analysis, hold)) {
-    write(order.release(now));
+  for await (const { now } of completeExchanges(context.source, analysis, (e) => records.add(e))) {
+    write(records.release(now));
     await out.pace();
     if (out.isClosed) return;
   }
-  write(order.drain());
+  write(records.drain());
 }
 
 /** Combinations that cannot work: refused clearly instead of ignored. */

@@ -20,6 +20,8 @@ export interface AnalyzeOptions extends Pick<PacketStreamOptions, 'onBatch'> {
   readonly http?: Partial<HttpLimits>;
   /** Further consumers of the reassembled streams (e.g. the --flows writer). */
   readonly streamSinks?: readonly StreamSink[];
+  /** What the streams go to in place of the HTTP layer, given it (e.g. a sink that hands some connections to another thread). */
+  readonly httpSink?: (http: HttpExchangeBuilder) => StreamSink;
 }
 
 /** Packet time after a batch; `quiet`: it moved on without packets (a quiet live capture's clock). */
@@ -36,7 +38,8 @@ export interface PacketTime {
  */
 export async function* completeExchanges(source: CaptureSource, options: AnalyzeOptions, onExchange: (e: Exchange) => void): AsyncIterable<PacketTime> {
   const anomalies = options.anomalies ?? new AnomalyCounter();
-  const http = new HttpExchangeBuilder(onExchange, options.http, anomalies);
+  const builder = new HttpExchangeBuilder(onExchange, options.http, anomalies);
+  const http = options.httpSink?.(builder) ?? builder;
   const sinks = options.streamSinks ?? [];
   const reassembler = new TcpReassembler(sinks.length > 0 ? new FanOutSink([http, ...sinks]) : http, {}, anomalies);
   let last: Micros = 0;

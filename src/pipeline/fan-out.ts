@@ -19,3 +19,29 @@ export class FanOutSink implements StreamSink {
     for (const s of this.sinks) s.onClose(conn, reason, at);
   }
 }
+
+/** Sends each connection's streams to one of two sinks, chosen when it opens (`toSecond`). */
+export class SplitSink implements StreamSink {
+  constructor(
+    private readonly first: StreamSink,
+    private readonly second: StreamSink,
+    private readonly toSecond: (conn: Connection) => boolean,
+  ) {}
+
+  onOpen(conn: Connection): void {
+    this.pick(conn).onOpen(conn);
+  }
+  onData(conn: Connection, dir: Direction, bytes: Buffer, first: Micros, last: Micros): void {
+    this.pick(conn).onData(conn, dir, bytes, first, last);
+  }
+  onGap(conn: Connection, dir: Direction, length: number, at: Micros): void {
+    this.pick(conn).onGap(conn, dir, length, at);
+  }
+  onClose(conn: Connection, reason: EndReason, at: Micros): void {
+    this.pick(conn).onClose(conn, reason, at);
+  }
+
+  private pick(conn: Connection): StreamSink {
+    return this.toSecond(conn) ? this.second : this.first;
+  }
+}

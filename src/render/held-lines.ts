@@ -42,7 +42,7 @@ export class HeldLines {
   }
 
   /** Writes a held line out (its bytes, no newline); its room may be reused after. */
-  writeTo(line: HeldLine, out: LineSink): void {
+  writeTo(line: HeldLine, out: Pick<LineSink, 'printBytes'>): void {
     const chunk = line.chunk;
     out.printBytes(chunk.bytes, line.at, line.at + line.length);
     if (--chunk.live > 0) return;
