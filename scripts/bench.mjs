@@ -41,14 +41,14 @@ function countPackets(file) {
 
 /**
  * Runs a command under GNU time; stdout is counted (lines) and thrown away, or with `keep`
- * returned as `output` (for small outputs such as a summary).
+ * returned as `output` (for small outputs such as a summary); `env` adds to its environment.
  * Returns seconds, peak RSS in MB and the number of output lines.
  */
-function measure(label, command, commandArgs, { keep = false } = {}) {
+function measure(label, command, commandArgs, { keep = false, env = {} } = {}) {
   const timeFile = join(tmpdir(), `shadowdump-bench-${process.pid}.time`);
   const outFile = join(tmpdir(), `shadowdump-bench-${process.pid}.out`);
   const sink = keep ? 'tee "$1" | wc -l' : 'wc -l';
-  const result = spawnSync('bash', ['-c', `/usr/bin/time -f "%e %M" -o "$0" "\${@:2}" | ${sink}`, timeFile, outFile, command, ...commandArgs], { encoding: 'utf8', maxBuffer: 1 << 26 });
+  const result = spawnSync('bash', ['-c', `/usr/bin/time -f "%e %M" -o "$0" "\${@:2}" | ${sink}`, timeFile, outFile, command, ...commandArgs], { encoding: 'utf8', maxBuffer: 1 << 26, env: { ...process.env, ...env } });
   const timed = existsSync(timeFile) ? readFileSync(timeFile, 'utf8').trim().split('\n') : [];
   const output = keep && existsSync(outFile) ? readFileSync(outFile, 'utf8') : '';
   rmSync(timeFile, { force: true });
@@ -130,7 +130,11 @@ function checkCompleteness(summaryText) {
 
 if (only === null || only === 'exchanges') {
   // Issue target: >= 10x faster than tshark, peak < 256 MB, 10x capture within 1.3x memory.
-  compare('exchange view', 'exchanges', '--view exchanges --json', ['--view', 'exchanges', '--json']);
+  // On this capture the view uses two threads; the same on one thread, for machines with one CPU.
+  const twoThreads = compare('exchange view', 'exchanges', '--view exchanges --json', ['--view', 'exchanges', '--json']);
+  const oneThread = shadowdump('shadowdump --view exchanges --json (SHADOWDUMP_THREADS=1)', ['--view', 'exchanges', '--json', '-r', capture], { env: { SHADOWDUMP_THREADS: '1' } });
+  table('exchange view, one thread', 'exchanges', [oneThread], () => oneThread.lines);
+  console.log(`one thread: speed vs tshark ${(tshark().seconds / oneThread.seconds).toFixed(1)}x; two threads ${(oneThread.seconds / twoThreads.seconds).toFixed(2)}x faster than one`);
 }
 
 if (only === null || only === 'pairs') {

@@ -1,7 +1,8 @@
 /**
  * The second thread of `--view exchanges --json` (see exchange-shard.ts): the HTTP layer and
  * the NDJSON records of the connections it is given. It replays the stream events it is sent,
- * and answers each message with the records released at its tick.
+ * and answers each message with the records released at its tick. Memory goes back and forth
+ * to be reused: each answer returns the events' memory, each message may return a batch's.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { HttpExchangeBuilder } from '../http/index.js';
@@ -10,14 +11,14 @@ import { ExchangeRecords } from '../render/exchange-records.js';
 import { RecordBatchWriter } from '../render/record-batch.js';
 import { Redactor } from '../render/redact.js';
 import type { Connection } from '../tcp/types.js';
-import type { ShardReply, ShardSetup } from './exchange-shard.js';
+import type { ShardMessage, ShardReply, ShardSetup } from './exchange-shard.js';
 
 const port = parentPort;
 if (port === null) throw new Error('exchange-shard-worker.ts runs as a worker thread');
 const setup = workerData as ShardSetup;
-const records = new ExchangeRecords(setup.redact === null ? null : new Redactor(setup.redact));
+const held = new ExchangeRecords(setup.redact === null ? null : new Redactor(setup.redact));
 // (what the HTTP layer counts is not asked for: the exchanges view reports only what decoding met, on the first thread)
-const http = new HttpExchangeBuilder((e) => records.add(e));
+const http = new HttpExchangeBuilder((e) => held.add(e));
 const connections = new Map<number, Connection>();
 const batch = new RecordBatchWriter();
 
@@ -27,16 +28,17 @@ const target = {
   onGap: http.onGap.bind(http),
   onClose: http.onClose.bind(http),
   tick(now: number): void {
-    for (const r of records.release(now)) batch.add(r, records);
+    for (const r of held.release(now)) batch.add(r, held);
   },
   end(): void {
-    for (const r of records.drain()) batch.add(r, records);
+    for (const r of held.drain()) batch.add(r, held);
   },
 };
 
-port.on('message', (events: Uint8Array) => {
+port.on('message', ({ events, spare }: ShardMessage) => {
+  if (spare !== null) batch.recycle(spare);
   replayStreamEvents(events, target, connections);
-  const bytes = batch.take();
-  const reply: ShardReply = { records: bytes };
-  port.postMessage(reply, [bytes.buffer as ArrayBuffer]);
+  const records = batch.take();
+  const reply: ShardReply = { records, spare: events.buffer as ArrayBuffer };
+  port.postMessage(reply, [records.buffer as ArrayBuffer, reply.spare]);
 });

@@ -23,16 +23,29 @@ export interface ShardSetup {
   readonly redact: readonly string[] | null;
 }
 
+/** To the second thread: stream events, and memory of a batch of records it may fill again. */
+export interface ShardMessage {
+  readonly events: Uint8Array;
+  readonly spare: ArrayBuffer | null;
+}
+
+/** From it: the records of a tick, and the memory of the events it replayed. */
 export interface ShardReply {
   readonly records: Uint8Array;
+  readonly spare: ArrayBuffer;
 }
 
 /** Captures smaller than this are read by one thread (a second one costs more to start than it saves). */
 const SHARD_FROM_BYTES = 64 << 20;
 /** Ticks sent and not answered yet before this thread waits for the other. */
 const MAX_TICKS_AHEAD = 4;
-/** The second thread's heap: it holds only half the connections' HTTP state. */
+/**
+ * The second thread's heap: it holds only half the connections' HTTP state, and what it makes
+ * dies young. A small young generation keeps the process under 256 MB (V8's default for a
+ * thread took about 15 MB more, for no speed measured).
+ */
 const SHARD_HEAP_MB = 128;
+const SHARD_YOUNG_MB = 4;
 
 /**
  * Whether to use a second thread: SHADOWDUMP_THREADS=1 or 2 decides; otherwise two when the
@@ -63,7 +76,7 @@ class ShardThread {
   private failed: Error | null = null;
 
   constructor(setup: ShardSetup) {
-    this.worker = new Worker(workerUrl(), { workerData: setup, stdout: true, stderr: true, resourceLimits: { maxOldGenerationSizeMb: SHARD_HEAP_MB } });
+    this.worker = new Worker(workerUrl(), { workerData: setup, stdout: true, stderr: true, resourceLimits: { maxOldGenerationSizeMb: SHARD_HEAP_MB, maxYoungGenerationSizeMb: SHARD_YOUNG_MB } });
     this.worker.on('message', (reply: ShardReply) => {
       this.replies.push(reply);
       this.wake();
@@ -72,9 +85,11 @@ class ShardThread {
     this.worker.on('exit', (code) => this.fail(new Error(`the second analysis thread stopped (exit code ${code})`)));
   }
 
-  send(events: Uint8Array): void {
+  send(message: ShardMessage): void {
     if (this.failed !== null) throw this.failed;
-    this.worker.postMessage(events, [events.buffer as ArrayBuffer]);
+    const memory = [message.events.buffer as ArrayBuffer];
+    if (message.spare !== null) memory.push(message.spare);
+    this.worker.postMessage(message, memory);
   }
 
   /** The next answer not taken yet, if it has come. */
@@ -124,11 +139,19 @@ export async function shardedExchangeRecords(context: ViewContext, analysis: Ana
   const shard = new ShardThread({ redact: context.options.redact });
   // Each tick's own records, waiting for the other thread's of the same tick.
   const ticks: HeldRecord[][] = [];
+  // Memory of the other thread's batches, written out: sent back to be filled again.
+  let spare: ArrayBuffer | null = null;
+  const send = (): void => {
+    shard.send({ events: events.take(), spare });
+    spare = null;
+  };
   const writeAnswered = (): void => {
     while (ticks.length > 0) {
       const reply = shard.take();
       if (reply === undefined) return;
       writeMerged(ticks.shift() as HeldRecord[], new RecordBatch(reply.records), records, out);
+      events.recycle(reply.spare);
+      spare = reply.records.buffer as ArrayBuffer;
     }
   };
   try {
@@ -136,7 +159,7 @@ export async function shardedExchangeRecords(context: ViewContext, analysis: Ana
     const split = { ...analysis, httpSink: (http: HttpExchangeBuilder) => new SplitSink(http, events, (conn) => conn.id % 2 === 1) };
     for await (const { now } of completeExchanges(context.source, split, (e) => records.add(e))) {
       events.tick(now);
-      shard.send(events.take());
+      send();
       ticks.push(records.release(now));
       while (ticks.length > MAX_TICKS_AHEAD && shard.answered === 0) await shard.next();
       writeAnswered();
@@ -145,7 +168,7 @@ export async function shardedExchangeRecords(context: ViewContext, analysis: Ana
     }
     // (the capture's end closed the last connections: their events go before the end)
     events.end();
-    shard.send(events.take());
+    send();
     ticks.push(records.drain());
     while (ticks.length > 0) {
       await shard.next();

@@ -1,6 +1,7 @@
 import type { Direction } from '../core/flow.js';
 import type { Micros } from '../core/time.js';
 import type { Connection, EndReason, StreamSink } from '../tcp/types.js';
+import { TransferBuffer } from '../core/transfer-buffer.js';
 
 /**
  * Reassembled streams as bytes, to hand them to another thread: StreamEventWriter is a
@@ -27,90 +28,82 @@ const REASON_CODES = new Map(REASONS.map((r, i) => [r, i]));
 const INITIAL_BYTES = 256 * 1024;
 
 export class StreamEventWriter implements StreamSink {
-  private bytes = new Uint8Array(INITIAL_BYTES);
-  private view = new DataView(this.bytes.buffer);
-  private at = 0;
+  private readonly out = new TransferBuffer(INITIAL_BYTES);
 
   /** Bytes written since the last take(). */
   get length(): number {
-    return this.at;
+    return this.out.at;
   }
 
   onOpen(conn: Connection): void {
     const json = Buffer.from(JSON.stringify(conn), 'latin1');
-    this.room(9 + json.length);
-    this.head(OPEN, conn.id);
-    this.view.setUint32(this.at, json.length, true);
-    this.bytes.set(json, this.at + 4);
-    this.at += 4 + json.length;
+    const out = this.head(OPEN, conn.id, 4 + json.length);
+    out.view.setUint32(out.at, json.length, true);
+    out.bytes.set(json, out.at + 4);
+    out.at += 4 + json.length;
   }
 
   onData(conn: Connection, dir: Direction, bytes: Buffer, first: Micros, last: Micros): void {
     const n = bytes.length;
-    this.room(26 + n);
-    this.head(DATA, conn.id);
-    const view = this.view;
-    const at = this.at;
+    const out = this.head(DATA, conn.id, 21 + n);
+    const { view, at } = out;
     view.setUint8(at, dir === 'request' ? 0 : 1);
     view.setFloat64(at + 1, first, true);
     view.setFloat64(at + 9, last, true);
     view.setUint32(at + 17, n, true);
-    this.bytes.set(bytes, at + 21);
-    this.at = at + 21 + n;
+    out.bytes.set(bytes, at + 21);
+    out.at = at + 21 + n;
   }
 
   onGap(conn: Connection, dir: Direction, length: number, at: Micros): void {
-    this.room(22);
-    this.head(GAP, conn.id);
-    this.view.setUint8(this.at, dir === 'request' ? 0 : 1);
-    this.view.setFloat64(this.at + 1, length, true);
-    this.view.setFloat64(this.at + 9, at, true);
-    this.at += 17;
+    const out = this.head(GAP, conn.id, 17);
+    out.view.setUint8(out.at, dir === 'request' ? 0 : 1);
+    out.view.setFloat64(out.at + 1, length, true);
+    out.view.setFloat64(out.at + 9, at, true);
+    out.at += 17;
   }
 
   onClose(conn: Connection, reason: EndReason, at: Micros): void {
-    this.room(14);
-    this.head(CLOSE, conn.id);
-    this.view.setUint8(this.at, REASON_CODES.get(reason) ?? 0);
-    this.view.setFloat64(this.at + 1, at, true);
-    this.at += 9;
+    const out = this.head(CLOSE, conn.id, 9);
+    out.view.setUint8(out.at, REASON_CODES.get(reason) ?? 0);
+    out.view.setFloat64(out.at + 1, at, true);
+    out.at += 9;
   }
 
   /** Packet time has reached `now`. */
   tick(now: Micros): void {
-    this.room(9);
-    this.view.setUint8(this.at, TICK);
-    this.view.setFloat64(this.at + 1, now, true);
-    this.at += 9;
+    const out = this.out;
+    out.room(9);
+    out.view.setUint8(out.at, TICK);
+    out.view.setFloat64(out.at + 1, now, true);
+    out.at += 9;
   }
 
   /** No more events. */
   end(): void {
-    this.room(1);
-    this.view.setUint8(this.at++, END);
+    const out = this.out;
+    out.room(1);
+    out.view.setUint8(out.at++, END);
   }
 
-  /** The events written so far, as memory of their own (to transfer); the writer starts afresh. */
+  /** The events written so far, as memory of their own (to transfer); see TransferBuffer. */
   take(): Uint8Array {
-    const taken = this.bytes.subarray(0, this.at);
-    this.bytes = new Uint8Array(Math.max(INITIAL_BYTES, this.bytes.length >>> 1));
-    this.view = new DataView(this.bytes.buffer);
-    this.at = 0;
-    return taken;
+    return this.out.take();
   }
 
-  private head(kind: number, id: number): void {
-    this.view.setUint8(this.at, kind);
-    this.view.setUint32(this.at + 1, id, true);
-    this.at += 5;
+  /** Memory of taken events, given back once replayed. */
+  recycle(memory: ArrayBuffer): void {
+    this.out.recycle(memory);
   }
 
-  private room(n: number): void {
-    if (this.at + n <= this.bytes.length) return;
-    const bigger = new Uint8Array(Math.max(this.bytes.length * 2, this.at + n));
-    bigger.set(this.bytes.subarray(0, this.at));
-    this.bytes = bigger;
-    this.view = new DataView(bigger.buffer);
+  /** Writes an event's kind and connection, with room for `n` more bytes after them. */
+  private head(kind: number, id: number, n: number): TransferBuffer {
+    const out = this.out;
+    out.room(5 + n);
+    out.view.setUint8(out.at, kind);
+    out.view.setUint32(out.at + 1, id, true);
+    out.at += 5;
+    return out;
   }
 }
 

@@ -1,4 +1,5 @@
 import type { Micros } from '../core/time.js';
+import { TransferBuffer } from '../core/transfer-buffer.js';
 import { compareStarts } from '../pipeline/start-order.js';
 import type { ExchangeRecords, HeldRecord } from './exchange-records.js';
 import type { LineSink } from './line-sink.js';
@@ -11,44 +12,38 @@ const KEY_BYTES = 20;
 const INITIAL_BYTES = 64 * 1024;
 
 export class RecordBatchWriter {
-  private bytes = new Uint8Array(INITIAL_BYTES);
-  private view = new DataView(this.bytes.buffer);
-  private at = 0;
+  private readonly out = new TransferBuffer(INITIAL_BYTES);
   private readonly sink = { printBytes: (bytes: Buffer, start: number, end: number): void => this.copy(bytes, start, end) };
 
   /** Appends a released record of `records` (and gives its room back to them). */
   add(record: HeldRecord, records: ExchangeRecords): void {
-    const head = this.at;
-    this.room(KEY_BYTES);
-    this.at += KEY_BYTES;
+    const out = this.out;
+    out.room(KEY_BYTES);
+    const head = out.at;
+    out.at += KEY_BYTES;
     records.writeTo(record, this.sink);
-    this.view.setFloat64(head, record.start, true);
-    this.view.setUint32(head + 8, record.connectionId, true);
-    this.view.setUint32(head + 12, record.index, true);
-    this.view.setUint32(head + 16, this.at - head - KEY_BYTES, true);
+    // (the buffer may have grown while the record was copied: its view is read after)
+    out.view.setFloat64(head, record.start, true);
+    out.view.setUint32(head + 8, record.connectionId, true);
+    out.view.setUint32(head + 12, record.index, true);
+    out.view.setUint32(head + 16, out.at - head - KEY_BYTES, true);
   }
 
-  /** The records added since the last take(), as memory of their own (to transfer). */
+  /** The records added since the last take(), as memory of their own (to transfer); see TransferBuffer. */
   take(): Uint8Array {
-    const taken = this.bytes.subarray(0, this.at);
-    this.bytes = new Uint8Array(INITIAL_BYTES);
-    this.view = new DataView(this.bytes.buffer);
-    this.at = 0;
-    return taken;
+    return this.out.take();
+  }
+
+  /** Memory of a taken batch, given back once its records are written. */
+  recycle(memory: ArrayBuffer): void {
+    this.out.recycle(memory);
   }
 
   private copy(bytes: Buffer, start: number, end: number): void {
-    this.room(end - start);
-    this.bytes.set(bytes.subarray(start, end), this.at);
-    this.at += end - start;
-  }
-
-  private room(n: number): void {
-    if (this.at + n <= this.bytes.length) return;
-    const bigger = new Uint8Array(Math.max(this.bytes.length * 2, this.at + n));
-    bigger.set(this.bytes.subarray(0, this.at));
-    this.bytes = bigger;
-    this.view = new DataView(bigger.buffer);
+    const out = this.out;
+    out.room(end - start);
+    out.bytes.set(bytes.subarray(start, end), out.at);
+    out.at += end - start;
   }
 }
 
