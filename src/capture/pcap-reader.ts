@@ -1,8 +1,8 @@
-import type { Frame, FrameBatch } from '../core/frame.js';
+import type { Frame } from '../core/frame.js';
 import { ShadowdumpError } from '../core/errors.js';
 import type { SourceWarning } from '../core/warnings.js';
 import type { ChunkReader } from './chunk-reader.js';
-import type { BatchReader } from './reader-source.js';
+import { ChunkBatchReader } from './chunk-batch-reader.js';
 import { badBlock, oneLine, truncatedFile } from './messages.js';
 import { maxCapturedLength } from './limits.js';
 
@@ -44,43 +44,26 @@ export function parsePcapFileHeader(view: DataView, littleEndian: boolean, nanos
  * four variants, parameterised by byte order and timestamp unit. Expects the input positioned
  * after the file header.
  */
-export class PcapRecordReader implements BatchReader {
-  private done = false;
+export class PcapRecordReader extends ChunkBatchReader {
   private readonly littleEndian: boolean;
   /** Multiplies the sub-second field into nanoseconds. */
   private readonly nsecPerUnit: number;
   private readonly maxCaplen: number;
 
   constructor(
-    private readonly input: ChunkReader,
+    input: ChunkReader,
     private readonly header: PcapFileHeader,
     private readonly warnings: SourceWarning[],
-    private readonly batchSize: number,
+    batchSize: number,
   ) {
+    super(input, batchSize);
     this.littleEndian = header.littleEndian;
     this.nsecPerUnit = header.nanosecond ? 1 : 1000;
     this.maxCaplen = maxCapturedLength(header.snaplen);
   }
 
-  async next(): Promise<FrameBatch | null> {
-    const frames: Frame[] = [];
-    while (!this.done) {
-      this.parseInto(frames);
-      if (frames.length >= this.batchSize || this.done) break;
-      // Hand out what is parsed before waiting for input: on a pipe, more may take long.
-      if (frames.length > 0 && !this.input.hasBuffered) break;
-      await this.refill();
-    }
-    return frames.length > 0 ? frames : null;
-  }
-
-  close(): void {
-    this.done = true;
-    this.input.close();
-  }
-
   /** Parses whole records from the current buffer into frames, up to a batch. The per-packet hot path. */
-  private parseInto(frames: Frame[]): void {
+  protected override parseInto(frames: Frame[]): void {
     const input = this.input;
     const buf = input.buf;
     const view = input.view;
@@ -126,7 +109,7 @@ export class PcapRecordReader implements BatchReader {
   }
 
   /** Waits for the rest of the record that did not fit; at the end of input, notes a cut-off record. */
-  private async refill(): Promise<void> {
+  protected override async refill(): Promise<void> {
     const input = this.input;
     const have = input.available;
     const need =

@@ -1,8 +1,8 @@
-import type { Frame, FrameBatch } from '../core/frame.js';
+import type { Frame } from '../core/frame.js';
 import { ShadowdumpError } from '../core/errors.js';
 import type { SourceWarning } from '../core/warnings.js';
 import type { ChunkReader } from './chunk-reader.js';
-import type { BatchReader } from './reader-source.js';
+import { ChunkBatchReader } from './chunk-batch-reader.js';
 import type { CaptureInterface } from './source.js';
 import { UNKNOWN_LINK_TYPE } from './source.js';
 import { badBlock, oneLine, truncatedPcapng } from './messages.js';
@@ -49,21 +49,22 @@ interface InterfaceState {
  * any number of interfaces with their own link types and timestamp resolutions, Enhanced,
  * Simple and obsolete Packet Blocks. Frame.interfaceId is the IDB index within its section.
  */
-export class PcapngReader implements BatchReader {
+export class PcapngReader extends ChunkBatchReader {
   /** Every interface of every section, in file order. */
   readonly interfaces: CaptureInterface[] = [];
   private section: InterfaceState[] = [];
   private sectionIndex = -1;
   private littleEndian = true;
-  private done = false;
   private readonly unknownTypes = new Set<number>();
 
   constructor(
-    private readonly input: ChunkReader,
+    input: ChunkReader,
     private readonly label: string,
     private readonly warnings: SourceWarning[],
-    private readonly batchSize: number,
-  ) {}
+    batchSize: number,
+  ) {
+    super(input, batchSize);
+  }
 
   /**
    * Reads up to the first Interface Description Block, so that the source can tell its link
@@ -87,25 +88,8 @@ export class PcapngReader implements BatchReader {
     return this.interfaces[0]?.snaplen ?? 0;
   }
 
-  async next(): Promise<FrameBatch | null> {
-    const frames: Frame[] = [];
-    while (!this.done) {
-      this.parseInto(frames, false);
-      if (frames.length >= this.batchSize || this.done) break;
-      // Hand out what is parsed before waiting for input: on a pipe, more may take long.
-      if (frames.length > 0 && !this.input.hasBuffered) break;
-      await this.refill();
-    }
-    return frames.length > 0 ? frames : null;
-  }
-
-  close(): void {
-    this.done = true;
-    this.input.close();
-  }
-
-  /** Parses whole blocks in the current buffer into frames, up to a batch. */
-  private parseInto(frames: Frame[], untilFirstInterface: boolean): void {
+  /** Parses whole blocks in the current buffer into frames, up to a batch; start() stops it at the first interface. */
+  protected override parseInto(frames: Frame[], untilFirstInterface = false): void {
     const input = this.input;
     const buf = input.buf;
     const view = input.view;
@@ -245,7 +229,7 @@ export class PcapngReader implements BatchReader {
   }
 
   /** Waits for the rest of the block that did not fit; at the end of input, notes a cut-off block. */
-  private async refill(): Promise<void> {
+  protected override async refill(): Promise<void> {
     const input = this.input;
     const avail = input.available;
     let need = 8;

@@ -1,4 +1,4 @@
-import { analyzePairs } from '../pipeline/pairs.js';
+import { analyzePairs, type PairRun, type PairsOptions } from '../pipeline/pairs.js';
 import { ndjsonLine } from '../render/exchange-json.js';
 import { FlowFileWriter } from '../render/flow-files.js';
 import { HarWriter } from '../render/har.js';
@@ -41,7 +41,7 @@ export function pairAnalyzerOptions(options: CliOptions, pods: PodDirectory | nu
  * Resolves to the exit code.
  */
 export async function pairsView(context: ViewContext, pairing: PairAnalyzerOptions, gate: readonly GateCondition[], version: string): Promise<number> {
-  const { options, source, filter, out, anomalies } = context;
+  const { options, out } = context;
   const har = options.harFile === null ? null : await HarWriter.open(options.harFile, version);
   const routes = new RouteStats();
   const stamps = new TimestampFormatter(options.timestamps);
@@ -56,18 +56,7 @@ export async function pairsView(context: ViewContext, pairing: PairAnalyzerOptio
     addressNames: names,
   };
   const flows = options.flowsDir === null ? null : new FlowFileWriter(options.flowsDir);
-  let packets = 0;
-  const run = analyzePairs(source, {
-    filter,
-    count: options.count,
-    anomalies,
-    pairing,
-    streamSinks: flows === null ? [] : [flows],
-    onBatch: (batch) => {
-      packets += batch.length;
-      recorder?.observe(batch);
-    },
-  });
+  const run = countedPairs(context, pairing, { streamSinks: flows === null ? [] : [flows], onBatch: (batch) => recorder?.observe(batch) });
   try {
     for await (const batch of run.batches) {
       for (const found of batch) {
@@ -93,7 +82,36 @@ export async function pairsView(context: ViewContext, pairing: PairAnalyzerOptio
     await har?.close();
   }
 
-  return finishPairs(context, { routes, analyzer: run.analyzer, packets, gate, print: options.summary || options.view === 'summary' });
+  return finishPairs(context, { routes, analyzer: run.analyzer, packets: run.packets, gate, print: options.summary || options.view === 'summary' });
+}
+
+/** A pairs run that also counts the packets read so far (for the summary and the TUI's counters). */
+export interface CountedPairRun extends PairRun {
+  readonly packets: number;
+}
+
+/** The pairs pipeline as both the text view and the TUI start it; `own` holds the view's sinks and per-batch work (called after counting). */
+export function countedPairs(context: ViewContext, pairing: PairAnalyzerOptions, own: Pick<PairsOptions, 'streamSinks' | 'onBatch' | 'onOther'>): CountedPairRun {
+  const { options, source, filter, anomalies } = context;
+  let packets = 0;
+  const run = analyzePairs(source, {
+    filter,
+    count: options.count,
+    anomalies,
+    pairing,
+    ...own,
+    onBatch: (batch) => {
+      packets += batch.length;
+      own.onBatch?.(batch);
+    },
+  });
+  return {
+    batches: run.batches,
+    analyzer: run.analyzer,
+    get packets() {
+      return packets;
+    },
+  };
 }
 
 /** What every pairs run ends with (text or TUI): the summary when asked for, then the --fail-on gate. Resolves to the exit code. */

@@ -7,7 +7,6 @@
  */
 import { getHeapStatistics } from 'node:v8';
 import { UsageError } from '../core/errors.js';
-import { analyzePairs } from '../pipeline/pairs.js';
 import { FlowFileWriter } from '../render/flow-files.js';
 import { HarWriter } from '../render/har.js';
 import { PacketLineRecorder } from '../render/packet-lines.js';
@@ -23,7 +22,7 @@ import { unpairedRow } from '../tui/model/other-rows.js';
 import { pairEntry } from '../tui/model/pair-entry.js';
 import { DEFAULT_STORE_LIMITS, type StoreLimits } from '../tui/state/pair-store.js';
 import { initialState } from '../tui/state/state.js';
-import { finishPairs } from './pairs-view.js';
+import { countedPairs, finishPairs } from './pairs-view.js';
 import { addressNames, type ViewContext } from './view-context.js';
 
 /** How often the counters and the routes table are recomputed while reading (it sorts every route). */
@@ -47,7 +46,7 @@ export interface TuiViewOptions {
 const yieldToUi = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 export async function tuiView(context: ViewContext, pairing: PairAnalyzerOptions, gate: readonly GateCondition[], version: string, tuiOptions: TuiViewOptions = {}): Promise<number> {
-  const { options, source, filter, anomalies } = context;
+  const { options, source, anomalies } = context;
   const stdout = process.stdout;
   if (!stdout.isTTY) throw new UsageError('the TUI needs a terminal on standard output: drop --tui to print the pairs (or use --no-tui)');
   // React's development build (its default) costs about 2.5x per frame; set before React loads.
@@ -72,15 +71,9 @@ export async function tuiView(context: ViewContext, pairing: PairAnalyzerOptions
   const tracker = new FlowTracker({ onFlow: (row) => feed.addFlow(row), time });
   const sinks: StreamSink[] = flows === null ? [tracker] : [tracker, flows];
 
-  let packets = 0;
-  const run = analyzePairs(source, {
-    filter,
-    count: options.count,
-    anomalies,
-    pairing,
+  const run = countedPairs(context, pairing, {
     streamSinks: sinks,
     onBatch: (batch) => {
-      packets += batch.length;
       recorder.observe(batch);
       // Pairs settle in packet time (up to the window after their request): meanwhile the counts move.
       publish(false);
@@ -106,7 +99,7 @@ export async function tuiView(context: ViewContext, pairing: PairAnalyzerOptions
     if (!now && at - published < STATS_EVERY_MS) return;
     published = at;
     const s = routes.summary();
-    feed.setStats({ source: source.name, packets, exchanges: run.analyzer.exchanges, pairs: s.pairs, verdicts: s.verdicts, mirrorRate: s.mirrorRate, anomalies: anomalies.total });
+    feed.setStats({ source: source.name, packets: run.packets, exchanges: run.analyzer.exchanges, pairs: s.pairs, verdicts: s.verdicts, mirrorRate: s.mirrorRate, anomalies: anomalies.total });
     feed.setRoutes(s);
   }
 
@@ -159,5 +152,5 @@ export async function tuiView(context: ViewContext, pairing: PairAnalyzerOptions
   await ui.exited;
   if (failure !== null) throw failure;
 
-  return finishPairs(context, { routes, analyzer: run.analyzer, packets, gate, print: options.summary });
+  return finishPairs(context, { routes, analyzer: run.analyzer, packets: run.packets, gate, print: options.summary });
 }

@@ -1,3 +1,4 @@
+import { and, compareNumbers, not, or } from '../../core/predicates.js';
 import type { DecodedPacket } from '../types.js';
 import { ipv6Mask, parseIpv6 } from './address.js';
 import type { ArithNode, Direction, FilterNode, LoadBase, PortProtocol, RelOp } from './ast.js';
@@ -260,51 +261,27 @@ function compileArith(node: ArithNode): ArithFn {
 function compileCompare(op: RelOp, leftNode: ArithNode, rightNode: ArithNode): PacketFilter {
   const left = compileArith(leftNode);
   const right = compileArith(rightNode);
-  const test = (a: number, b: number): boolean => {
-    switch (op) {
-      case '>':
-        return a > b;
-      case '>=':
-        return a >= b;
-      case '=':
-        return a === b;
-      case '!=':
-        return a !== b;
-      case '<':
-        return a < b;
-      default:
-        return a <= b;
-    }
-  };
   if (leftNode.kind === 'num' && rightNode.kind === 'num') {
-    const constant = test(leftNode.value, rightNode.value);
+    const constant = compareNumbers(leftNode.value, op, rightNode.value);
     return () => constant;
   }
   return (p) => {
     const a = left(p);
     if (a < 0) return false;
     const b = right(p);
-    return b >= 0 && test(a, b);
+    return b >= 0 && compareNumbers(a, op, b);
   };
 }
 
 /** Turns a parsed expression into a predicate made of closures. */
 export function compileNode(node: FilterNode): PacketFilter {
   switch (node.kind) {
-    case 'and': {
-      const left = compileNode(node.left);
-      const right = compileNode(node.right);
-      return (p) => left(p) && right(p);
-    }
-    case 'or': {
-      const left = compileNode(node.left);
-      const right = compileNode(node.right);
-      return (p) => left(p) || right(p);
-    }
-    case 'not': {
-      const operand = compileNode(node.operand);
-      return (p) => !operand(p);
-    }
+    case 'and':
+      return and(compileNode(node.left), compileNode(node.right));
+    case 'or':
+      return or(compileNode(node.left), compileNode(node.right));
+    case 'not':
+      return not(compileNode(node.operand));
     case 'ipv4':
       return ipv4Filter(node.dir, node.addr, node.mask);
     case 'ipv6':

@@ -4,30 +4,18 @@
  * value (no shadow, no response) is false, and so `!=` on it is false too: `shadow.status!=200`
  * finds shadows that answered something else, not pairs without a shadow.
  */
+import { and, compareNumbers, not, or } from '../../core/predicates.js';
 import type { PairEntry } from '../model/pair-entry.js';
 import type { Comparison, FilterExpr, NumericOperator, Side, TextField } from './filter-language.js';
 
 export type PairPredicate = (entry: PairEntry) => boolean;
 
 export function pairPredicate(expr: FilterExpr): PairPredicate {
-  switch (expr.kind) {
-    case 'and': {
-      const left = pairPredicate(expr.left);
-      const right = pairPredicate(expr.right);
-      return (e) => left(e) && right(e);
-    }
-    case 'or': {
-      const left = pairPredicate(expr.left);
-      const right = pairPredicate(expr.right);
-      return (e) => left(e) || right(e);
-    }
-    case 'not': {
-      const inner = pairPredicate(expr.expr);
-      return (e) => !inner(e);
-    }
-    case 'compare':
-      return comparisonPredicate(expr.comparison);
-  }
+  if (expr.kind === 'compare') return comparisonPredicate(expr.comparison);
+  if (expr.kind === 'not') return not(pairPredicate(expr.expr));
+  const left = pairPredicate(expr.left);
+  const right = pairPredicate(expr.right);
+  return expr.kind === 'and' ? and(left, right) : or(left, right);
 }
 
 function comparisonPredicate(c: Comparison): PairPredicate {
@@ -68,23 +56,6 @@ function sided(side: Side, primary: (e: PairEntry) => number | null, shadow: (e:
   if (side === 'primary') return (e) => test(primary(e));
   if (side === 'shadow') return (e) => test(shadow(e));
   return (e) => test(primary(e)) || test(shadow(e));
-}
-
-function compareNumbers(a: number, op: NumericOperator, b: number): boolean {
-  switch (op) {
-    case '=':
-      return a === b;
-    case '!=':
-      return a !== b;
-    case '<':
-      return a < b;
-    case '<=':
-      return a <= b;
-    case '>':
-      return a > b;
-    case '>=':
-      return a >= b;
-  }
 }
 
 function textValues(field: TextField): (e: PairEntry) => readonly string[] {
