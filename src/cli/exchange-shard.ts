@@ -38,7 +38,7 @@ export interface ShardReply {
 /** Captures smaller than this are read by one thread (a second one costs more to start than it saves). */
 const SHARD_FROM_BYTES = 64 << 20;
 /** Ticks sent and not answered yet before this thread waits for the other. */
-const MAX_TICKS_AHEAD = 4;
+const MAX_TICKS_AHEAD = 2;
 /**
  * The second thread's heap: it holds only half the connections' HTTP state, and what it makes
  * dies young. A small young generation keeps the process under 256 MB (V8's default for a

@@ -43,6 +43,6 @@ export class TransferBuffer {
   }
 }
 
-const MAX_SPARE = 4;
+const MAX_SPARE = 2;
 /** Memory grown for one huge batch is left to the collector rather than kept. */
 const MAX_KEPT_BYTES = 4 << 20;
