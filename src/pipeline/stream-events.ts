@@ -9,6 +9,10 @@ import { TransferBuffer } from '../core/transfer-buffer.js';
  * in the same order, on a sink in the thread that receives the buffer. Packet time goes with
  * them as `tick` events (the receiver's clock), and `end` closes the stream of events.
  *
+ * One liberty, for the HTTP layer, which makes its state on a connection's first byte: a
+ * connection is announced (onOpen) just before its first bytes or gap, and one that ends
+ * without any is not sent at all. A SYN flood then costs the other thread nothing.
+ *
  * Layout: one byte of kind, then the connection id (u32) for the connection events; numbers
  * little-endian; times as f64 (microseconds). A connection is described in full once, with
  * its open event (as JSON: it is rare and small).
@@ -29,6 +33,8 @@ const INITIAL_BYTES = 256 * 1024;
 
 export class StreamEventWriter implements StreamSink {
   private readonly out = new TransferBuffer(INITIAL_BYTES);
+  /** Connections opened and not announced yet (no bytes or gap so far). */
+  private readonly quiet = new Map<number, Connection>();
 
   /** Bytes written since the last take(). */
   get length(): number {
@@ -36,6 +42,11 @@ export class StreamEventWriter implements StreamSink {
   }
 
   onOpen(conn: Connection): void {
+    this.quiet.set(conn.id, conn);
+  }
+
+  private announce(conn: Connection): void {
+    this.quiet.delete(conn.id);
     const json = Buffer.from(JSON.stringify(conn), 'latin1');
     const out = this.head(OPEN, conn.id, 4 + json.length);
     out.view.setUint32(out.at, json.length, true);
@@ -44,6 +55,7 @@ export class StreamEventWriter implements StreamSink {
   }
 
   onData(conn: Connection, dir: Direction, bytes: Buffer, first: Micros, last: Micros): void {
+    if (this.quiet.has(conn.id)) this.announce(conn);
     const n = bytes.length;
     const out = this.head(DATA, conn.id, 21 + n);
     const { view, at } = out;
@@ -56,6 +68,7 @@ export class StreamEventWriter implements StreamSink {
   }
 
   onGap(conn: Connection, dir: Direction, length: number, at: Micros): void {
+    if (this.quiet.has(conn.id)) this.announce(conn);
     const out = this.head(GAP, conn.id, 17);
     out.view.setUint8(out.at, dir === 'request' ? 0 : 1);
     out.view.setFloat64(out.at + 1, length, true);
@@ -64,6 +77,7 @@ export class StreamEventWriter implements StreamSink {
   }
 
   onClose(conn: Connection, reason: EndReason, at: Micros): void {
+    if (this.quiet.delete(conn.id)) return;
     const out = this.head(CLOSE, conn.id, 9);
     out.view.setUint8(out.at, REASON_CODES.get(reason) ?? 0);
     out.view.setFloat64(out.at + 1, at, true);

@@ -1,7 +1,8 @@
 /**
  * Bounds under attack, through the real binary: each hostile capture is generated here (never
  * committed), analysed by the full pipeline (`--view summary --json`), and must finish with exit
- * 0, resident memory under 256 MB, and a summary that names the bound it hit.
+ * 0, resident memory under 256 MB, and a summary that names the bound it hit. The exchanges
+ * view on two threads (exchange-shard.ts) must do the same, with one record per exchange.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -35,7 +36,20 @@ function analyseBounded(capture: string): Summary {
   const peakMb = Number(readFileSync(timeFile, 'utf8').trim().split('\n').pop()) / 1024;
   expect(r.status, r.stderr).toBe(0);
   expect(peakMb).toBeLessThan(MEMORY_LIMIT_MB);
-  return JSON.parse(r.stdout) as Summary;
+  const summary = JSON.parse(r.stdout) as Summary;
+  expect(exchangeRecordsOnTwoThreads(capture)).toBe(summary.exchanges);
+  return summary;
+}
+
+/** `--view exchanges --json` with the second thread asked for: exit 0, peak RSS under the limit; the number of records. */
+function exchangeRecordsOnTwoThreads(capture: string): number {
+  const timeFile = join(dir, 'time-two-threads.txt');
+  const script = 'set -o pipefail; /usr/bin/time -f %M -o "$0" "$1" --view exchanges --json -r "$2" | wc -l';
+  const r = spawnSync('bash', ['-c', script, timeFile, BIN, capture], { encoding: 'utf8', env: { ...process.env, SHADOWDUMP_THREADS: '2' } });
+  expect(r.status, r.stderr).toBe(0);
+  const peakMb = Number(readFileSync(timeFile, 'utf8').trim().split('\n').pop()) / 1024;
+  expect(peakMb).toBeLessThan(MEMORY_LIMIT_MB);
+  return Number(r.stdout.trim());
 }
 
 describe('hostile captures finish, bounded, and say which bound they hit', () => {

@@ -118,6 +118,14 @@ describe('reading captures', () => {
     expect(r.stdout.split('\n').filter(Boolean)).toHaveLength(3);
     expect(r.stderr).not.toMatch(/EPIPE|Error/);
   });
+
+  it('a reader that goes away ends a two-thread run quietly too (the second thread is stopped)', () => {
+    const capture = join(PUBLIC_CAPTURES, 'zeek-1000-requests-one-dropped-response.pcap');
+    const r = spawnSync('sh', ['-c', `node ${BIN} --view exchanges --json -r ${capture} | head -3`], { encoding: 'utf8', env: { ...process.env, SHADOWDUMP_THREADS: '2' }, timeout: 30_000 });
+    expect(r.status).toBe(0);
+    expect(r.stdout.split('\n').filter(Boolean).map((l) => (JSON.parse(l) as { type: string }).type)).toEqual(['exchange', 'exchange', 'exchange']);
+    expect(r.stderr).not.toMatch(/EPIPE|Error/);
+  });
 });
 
 describe('--view exchanges', () => {
