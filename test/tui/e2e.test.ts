@@ -213,10 +213,10 @@ describe('a capture arriving on standard input', () => {
     const command = `${quote(process.execPath)} -e ${quote(feeder)} | ${ENV} ${quote(process.execPath)} ${quote(BIN)} --tui -nn -r -; echo "EXIT=$?"; sleep 600`;
     const t = new TmuxTerminal(`sh -c ${quote(command)}`, 120, 40);
     terminals.push(t);
-    const reading = await t.waitFor((l) => /reading\.\.\. {2}[1-9]\d* packets/.test(statusOf(l)), 'packets counted while reading');
+    const reading = await t.waitFor((l) => /reading\.\.\. {2}[1-9]\d* packets/.test(statusOf(l)), 'packets counted while reading', 15_000, true);
     expect(statusOf(reading)).toMatch(/ {2}-$/);
     await t.press('f');
-    await t.waitFor((l) => l[0].includes('following'), 'follow on');
+    await t.waitFor((l) => l[0].includes('following'), 'follow on', 15_000, true);
     const end = await t.waitFor(done, 'the end of the input');
     expect(statusOf(end)).toMatch(/^ 51 pairs: /);
     // Following: the newest pair (the last row) is selected.

@@ -66,16 +66,28 @@ export class TmuxTerminal {
     await sleep(60);
   }
 
-  /** Waits until `test` holds for the screen; fails with the last screen after `ms`. */
-  async waitFor(test: (lines: string[]) => boolean, what: string, ms = 15_000): Promise<string[]> {
+  /**
+   * Waits until `test` holds for a settled screen: the same on two captures 50 ms apart, because a
+   * frame reaches the pty in several writes and tmux may show one half drawn. `moving` skips the
+   * settling, for screens that change all the time (counts while reading). Fails with the last
+   * screen after `ms`.
+   */
+  async waitFor(test: (lines: string[]) => boolean, what: string, ms = 15_000, moving = false): Promise<string[]> {
     const until = Date.now() + ms;
     let lines = this.screen();
-    while (!test(lines)) {
+    for (;;) {
+      if (test(lines)) {
+        if (moving) return lines;
+        await sleep(50);
+        const again = this.screen();
+        if (again.join('\n') === lines.join('\n')) return lines;
+        lines = again;
+      } else {
+        await sleep(50);
+        lines = this.screen();
+      }
       if (Date.now() > until) throw new Error(`timed out waiting for ${what}; the screen was:\n${lines.join('\n')}`);
-      await sleep(50);
-      lines = this.screen();
     }
-    return lines;
   }
 
   /** Ends the server and everything in it, and removes its socket file (tmux leaves it behind). */
