@@ -40,10 +40,10 @@ const SHARD_FROM_BYTES = 64 << 20;
 /**
  * Ticks sent and not answered yet before this thread waits for the other. A tick's work comes
  * in bursts (a few connections close at once): with two ticks ahead each thread stood idle
- * about 30% of the time waiting for the other; with eight both stay over 90% busy (3M-packet
- * lab capture: 19.6 s instead of 22-28 s, peak 233 MB instead of 231 MB; sixteen gained nothing).
+ * about 30% of the time waiting for the other. Eight kept both busy but, on the 3M-packet lab
+ * capture, peaked at 234-261 MB (runs differ); four peaked at 232-235 MB, as fast within the noise.
  */
-const MAX_TICKS_AHEAD = 8;
+const MAX_TICKS_AHEAD = 4;
 /**
  * The second thread's heap: it holds only half the connections' HTTP state, and what it makes
  * dies young. A small young generation keeps the process under 256 MB (V8's default for a
