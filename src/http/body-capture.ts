@@ -1,4 +1,5 @@
-import { decodeContent, type DecodeResult } from './content-decoding.js';
+import type { DecodeResult } from './content-decoding.js';
+import { RecentDecodes } from './recent-decodes.js';
 import type { BodyCapture } from './types.js';
 
 /**
@@ -107,6 +108,9 @@ export function emptyBody(contentEncoding: string | null, messageComplete: boole
   return capture(0, EMPTY, !messageComplete, contentEncoding, decodeLimit);
 }
 
+/** Bodies decoded lately, and what they decoded to (see RecentDecodes). */
+const recentDecodes = new RecentDecodes();
+
 /** Bodies with no bytes and no Content-Encoding (most requests, 204s, HEAD answers): shared, frozen (nothing changes a capture). */
 const NO_BODY: BodyCapture = Object.freeze({ wireBytes: 0, data: EMPTY, truncated: false, contentEncoding: null, decoded: null, decodeProblem: null });
 const NO_BODY_CUT: BodyCapture = Object.freeze({ ...NO_BODY, truncated: true });
@@ -118,7 +122,7 @@ function capture(wireBytes: number, data: Buffer, truncated: boolean, contentEnc
   }
   let memo: DecodeResult | null = null;
   const decode = (): DecodeResult => {
-    memo ??= decodeContent(data, contentEncoding, !truncated, decodeLimit);
+    memo ??= recentDecodes.decode(data, contentEncoding, !truncated, decodeLimit);
     return memo;
   };
   return {
