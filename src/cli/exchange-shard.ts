@@ -41,7 +41,7 @@ const SHARD_FROM_BYTES = 64 << 20;
  * Ticks sent and not answered yet before this thread waits for the other. A tick's work comes
  * in bursts (a few connections close at once): with two ticks ahead each thread stood idle
  * about 30% of the time waiting for the other. Eight kept both busy but, on the 3M-packet lab
- * capture, peaked at 234-261 MB (runs differ); four peaked at 232-235 MB, as fast within the noise.
+ * capture, peaked at 234-261 MB (runs differ); four peaked at 230-235 MB, as fast within the noise.
  */
 const MAX_TICKS_AHEAD = 4;
 /**
